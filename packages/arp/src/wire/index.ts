@@ -1,0 +1,3 @@
+export * from './arp-constants.js';
+export * from './arp-view.js';
+export * from './arp-header.js';

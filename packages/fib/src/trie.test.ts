@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { LpmTrie } from './lpm-trie.js';
+import { PrefixStore } from './prefix-store.js';
+import { trieLookup4, trieLookup6, trieLookup6Words } from './trie-lookup.js';
+import { maskWord } from './bits.js';
+
+/** Naive reference: linear scan for the longest covering prefix. */
+function naive(prefixes: Map<string, { key: number[]; len: number; nh: number }>, addr: number[], words: number): number {
+  let best = -1;
+  let bestLen = -1;
+  for (const p of prefixes.values()) {
+    let covers = true;
+    for (let w = 0; w < words; w++) if ((maskWord(addr[w], w, p.len) | 0) !== (p.key[w] | 0)) covers = false;
+    if (covers && p.len > bestLen) {
+      best = p.nh;
+      bestLen = p.len;
+    }
+  }
+  return best;
+}
+
+function setRoute(store: PrefixStore, key: number[], len: number, nh: number): void {
+  let pos = store.find(key, 0, len);
+  if (pos < 0) pos = store.insert(key, 0, len);
+  store.setRoute(pos, 0, nh, 0, -1);
+}
+
+function bytesOf(words: number[]): Uint8Array {
+  const b = new Uint8Array(16);
+  const v = new DataView(b.buffer);
+  for (let w = 0; w < 4; w++) v.setUint32(w * 4, words[w] >>> 0);
+  return b;
+}
+
+for (const words of [1, 4]) {
+  for (const topBits of words === 1 ? [16, 17] : [16, 18]) {
+    describe(`LpmTrie words=${words} top=${topBits}`, () => {
+      const maxLen = words * 32;
+      // Keys drawn near each other so prefixes nest often.
+      const arbKey = fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: words, maxLength: words }).map((k) => {
+        k[0] = (k[0] & 0x8f0f00ff) | 0x0a000000;
+        return k;
+      });
+      const arbPrefix = fc.record({ key: arbKey, len: fc.integer({ min: 0, max: maxLen }), nh: fc.integer({ min: 0, max: 5 }) });
+      const arbOp = fc.record({ add: fc.boolean(), p: arbPrefix, batch: fc.boolean() });
+
+      it('matches a linear scan after random adds and deletes', () => {
+        fc.assert(
+          fc.property(fc.array(arbOp, { maxLength: 60 }), fc.array(arbKey, { minLength: 20, maxLength: 20 }), (ops, probes) => {
+            const store = new PrefixStore(words, topBits);
+            const trie = new LpmTrie(store);
+            const ref = new Map<string, { key: number[]; len: number; nh: number }>();
+            for (const op of ops) {
+              const key = op.p.key.map((w, i) => maskWord(w, i, op.p.len));
+              const id = key.join(',') + '/' + op.p.len;
+              if (op.add) {
+                ref.set(id, { key, len: op.p.len, nh: op.p.nh });
+                setRoute(store, key, op.p.len, op.p.nh);
+              } else {
+                const victim = [...ref.keys()][op.p.nh % Math.max(1, ref.size)];
+                if (victim === undefined) continue;
+                const v = ref.get(victim)!;
+                ref.delete(victim);
+                store.remove(store.find(v.key, 0, v.len));
+                if (op.batch) trie.markDirty(v.key, 0, v.len);
+                else trie.update(v.key, 0, v.len);
+                continue;
+              }
+              if (op.batch) trie.markDirty(key, 0, op.p.len);
+              else trie.update(key, 0, op.p.len);
+              if (!op.batch) trie.flush();
+            }
+            trie.flush();
+            const all = [...probes];
+            for (const p of ref.values()) {
+              all.push(p.key);
+              all.push(p.key.map((w, i) => (i === words - 1 ? w | 1 : w)));
+            }
+            for (const a of all) {
+              const expected = naive(ref, a, words);
+              const got = words === 1 ? trieLookup4(trie, a[0]) : trieLookup6(trie, bytesOf(a), 0);
+              expect(got).toBe(expected);
+              if (words === 4) expect(trieLookup6Words(trie, Uint32Array.from(a), 0)).toBe(expected);
+            }
+          }),
+          { numRuns: 300 },
+        );
+      });
+    });
+  }
+}

@@ -1,0 +1,12 @@
+export { SimNetwork, type SimNetworkOptions, type LinkPairOptions } from './sim-network.js';
+export { SimEndpoint } from './sim-endpoint.js';
+export { SimSwitch, type SwitchOptions, type SwitchPortOptions } from './sim-switch.js';
+export type { MacTableEntry, SwitchStats } from './mac-table.js';
+export type { Impairment, ImpairmentStats } from './impairment.js';
+export type { ZeroDelayDelivery } from './frame-scheduler.js';
+export type { FrameDirection, FrameObserver, FrameTap } from './frame-observer.js';
+export { SeededRandom } from './seeded-random.js';
+export { PcapWriter, type PcapSink, type PcapWriterOptions, type PcapTapOptions } from './pcap-writer.js';
+export { PcapReader, readPcap, type PcapHeader, type PcapRecord, type PcapReadResult } from './pcap-reader.js';
+export { LINKTYPE_ETHERNET } from './pcap-format.js';
+export { MemorySink } from './memory-sink.js';

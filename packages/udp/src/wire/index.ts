@@ -1,0 +1,3 @@
+export * from './udp-checksum.js';
+export * from './udp-view.js';
+export * from './udp-header.js';
