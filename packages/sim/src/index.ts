@@ -1,6 +1,11 @@
+/**
+ * @stack/sim: an in-memory network for tests, demos and benchmarks. Cables and learning switches
+ * whose devices are `LinkDriver`s, seeded per-direction impairment, and pcap capture.
+ * @packageDocumentation
+ */
 export { SimNetwork, type SimNetworkOptions, type LinkPairOptions } from './sim-network.js';
-export { SimEndpoint } from './sim-endpoint.js';
-export { SimSwitch, type SwitchOptions, type SwitchPortOptions } from './sim-switch.js';
+export type { SimEndpoint } from './sim-endpoint.js';
+export type { SimSwitch, SwitchOptions, SwitchPortOptions } from './sim-switch.js';
 export type { MacTableEntry, SwitchStats } from './mac-table.js';
 export type { Impairment, ImpairmentStats } from './impairment.js';
 export type { ZeroDelayDelivery } from './frame-scheduler.js';

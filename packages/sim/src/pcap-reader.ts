@@ -9,11 +9,15 @@ export interface PcapHeader {
   readonly littleEndian: boolean;
   /** Whether timestamps carry nanoseconds (magic 0xa1b23c4d) rather than microseconds. */
   readonly nanoseconds: boolean;
+  /** Format version, 2 for every classic pcap. */
   readonly versionMajor: number;
+  /** Format version, 4 for every classic pcap. */
   readonly versionMinor: number;
   /** GMT offset field; 0 in practice. */
   readonly thisZone: number;
+  /** Longest frame part the capture kept. */
   readonly snaplen: number;
+  /** LINKTYPE_* of every record, 1 for Ethernet. */
   readonly linkType: number;
 }
 

@@ -5,9 +5,11 @@ import { FrameScheduler, type ZeroDelayDelivery } from './frame-scheduler.js';
 import type { Impairment } from './impairment.js';
 import { simulatorMac } from './mac.js';
 import { SeededRandom } from './seeded-random.js';
-import { SimEndpoint } from './sim-endpoint.js';
+import { SimDevice } from './sim-device.js';
+import type { SimEndpoint } from './sim-endpoint.js';
 import type { SimFabric } from './sim-fabric.js';
-import { SimSwitch, type SwitchOptions } from './sim-switch.js';
+import { LearningSwitch } from './learning-switch.js';
+import type { SimSwitch, SwitchOptions } from './sim-switch.js';
 
 /** Seed used when none is given, so runs are reproducible by default. */
 const DEFAULT_SEED = 0x5eed_2024;
@@ -102,13 +104,13 @@ export class SimNetwork {
   linkPair(options: LinkPairOptions = {}): [SimEndpoint, SimEndpoint] {
     const carrier = new Carrier(options.up ?? true);
     const mtu = options.mtu ?? 1500;
-    const a = new SimEndpoint(this.fabric, {
+    const a = new SimDevice(this.fabric, {
       name: options.nameA ?? this.nextName('sim'),
       mtu,
       mac: options.macA ?? this.fabric.nextMac(),
       carrier,
     });
-    const b = new SimEndpoint(this.fabric, {
+    const b = new SimDevice(this.fabric, {
       name: options.nameB ?? this.nextName('sim'),
       mtu,
       mac: options.macB ?? this.fabric.nextMac(),
@@ -123,7 +125,7 @@ export class SimNetwork {
 
   /** A learning switch; add ports with {@link SimSwitch.port}. */
   switch(options: SwitchOptions = {}): SimSwitch {
-    return new SimSwitch(this.fabric, options);
+    return new LearningSwitch(this.fabric, options);
   }
 
   /** ManualClock only: advance time by `ms`, delivering everything that falls due on the way. */

@@ -19,14 +19,14 @@ describe('PcapWriter', () => {
     const first = ethernetFrame(BROADCAST, BROADCAST, 1, 60);
     const second = ethernetFrame(BROADCAST, BROADCAST, 2, 1514);
     writer.writeFrame(1234.5678, first);
-    writer.writeFrame(3_000_000.9999996, second);
+    writer.writeFrame(2_999_999.9999996, second); // rounds up into the next second
     const result = readPcap(sink.bytes());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.header).toMatchObject({ littleEndian: true, nanoseconds: false, versionMajor: 2, versionMinor: 4, snaplen: 65535, linkType: LINKTYPE_ETHERNET });
     expect(result.records.map((r) => [r.seconds, r.fraction, r.originalLength])).toEqual([
       [1, 234568, 60],
-      [3001, 0, 1514],
+      [3000, 0, 1514],
     ]);
     expect(result.records[0].timeMs).toBeCloseTo(1234.568, 6);
     expect(result.records[0].data).toEqual(first);

@@ -85,8 +85,16 @@ function packageRoot(): string | null {
   }
 }
 
+/**
+ * The addon once loaded. A native module is loaded at most once per process anyway (Node keeps it
+ * until exit), so this cache holds no per-stack state; it only spares later look-ups the file
+ * system (and survives a concurrent rebuild of build/).
+ */
+let loaded: NativeBinding | undefined;
+
 /** Loads the addon, or explains why it cannot. @internal */
 export function tryLoadBinding(): { binding: NativeBinding } | { error: string } {
+  if (loaded !== undefined) return { binding: loaded };
   if (process.platform !== 'linux') {
     return { error: `${PACKAGE_NAME}: TAP devices are Linux-only (platform ${process.platform})` };
   }
@@ -101,8 +109,8 @@ export function tryLoadBinding(): { binding: NativeBinding } | { error: string }
     };
   }
   try {
-    // Node caches the loaded module: loading again is cheap and shares one instance.
     const binding = createRequire(join(root, 'package.json'))(file) as NativeBinding;
+    loaded = binding;
     return { binding };
   } catch (e) {
     return { error: `${PACKAGE_NAME}: cannot load ${file}: ${(e as Error).message}` };

@@ -27,7 +27,7 @@ const OUR_IP = [10, 77, 0, 2];
 const OUR_MAC = [0x02, 0x00, 0x00, 0x77, 0x00, 0x02];
 
 function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  return execFileSync('ip', args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function linkJson(name: string): { mtu: number; address: string; flags: string[]; operstate: string } {
@@ -212,7 +212,7 @@ describe.skipIf(!enabled)('TapDriver on a real TAP (root)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stk-tap-'));
     try {
       const src = resolve(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
-      const script = join(dir, 'child.ts');
+      const script = join(dir, 'child.mts');
       writeFileSync(
         script,
         `import { openTap } from ${JSON.stringify(src)};

@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { ArpOperation, ArpPacketView, arpLength, emitArp, parseArp } from './index.js';
 import type { ArpHeader } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((h) => parseInt(h, 16)),
+  );
 
 // who-has 192.168.0.199 tell 192.168.0.1, followed by 18 bytes of Ethernet padding.
-const request = hex(
-  '0001 0800 06 04 0001 001122334455 c0a80001 000000000000 c0a800c7' + '00'.repeat(18),
-);
+const request = hex('0001 0800 06 04 0001 001122334455 c0a80001 000000000000 c0a800c7' + '00'.repeat(18));
 
 describe('ArpPacketView', () => {
   it('reads a real IPv4-over-Ethernet request', () => {
@@ -38,6 +42,24 @@ describe('ArpPacketView', () => {
     v.setSha(hex('66778899aabb'));
     v.spaIpv4 = 0xc0a800c7;
     expect(p).toEqual(hex('0001 0800 06 04 0002 66778899aabb c0a800c7 001122334455 c0a80001'));
+  });
+
+  it('exposes its range and copies every address', () => {
+    const v = new ArpPacketView(request, 0, request.length);
+    expect(v.check()).toBeNull();
+    expect([v.bytes, v.offset, v.length, v.hardwareType, v.protocolType]).toEqual([request, 0, 46, 1, 0x0800]);
+    const out = new Uint8Array(16);
+    v.copySpa(out, 0);
+    v.copyTha(out, 4);
+    v.copyTpa(out, 10);
+    expect(out).toEqual(hex('c0a80001 000000000000 c0a800c7 0000'));
+    const p = request.slice(0, 28);
+    const w = new ArpPacketView(p);
+    w.hardwareType = 6;
+    w.protocolType = 0x86dd;
+    w.setSpa(hex('0a000001'));
+    w.setTpa(hex('ff0a000002'), 1);
+    expect(p).toEqual(hex('0006 86dd 06 04 0001 001122334455 0a000001 000000000000 0a000002'));
   });
 
   it('handles other address lengths', () => {
@@ -100,16 +122,21 @@ describe('properties', () => {
 
   it('never throws on arbitrary bytes and ranges', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.integer({ min: -4, max: 110 }), fc.integer({ min: -4, max: 110 }), (b, off, len) => {
-        const r = parseArp(b, off, len);
-        const v = new ArpPacketView(b, off, len);
-        const failure = v.check();
-        expect('error' in r ? r.error : null).toBe(failure);
-        if (failure === null) {
-          expect(v.tpaOffset + v.protocolLength).toBeLessThanOrEqual(off + len);
-          v.copyTpa(new Uint8Array(255));
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.integer({ min: -4, max: 110 }),
+        fc.integer({ min: -4, max: 110 }),
+        (b, off, len) => {
+          const r = parseArp(b, off, len);
+          const v = new ArpPacketView(b, off, len);
+          const failure = v.check();
+          expect('error' in r ? r.error : null).toBe(failure);
+          if (failure === null) {
+            expect(v.tpaOffset + v.protocolLength).toBeLessThanOrEqual(off + len);
+            v.copyTpa(new Uint8Array(255));
+          }
+        },
+      ),
     );
   });
 });

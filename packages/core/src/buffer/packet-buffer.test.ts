@@ -100,6 +100,7 @@ describe('PacketBuffer', () => {
     buf.trim(0);
     expect(buf.length).toBe(0);
     expect(() => buf.trim(-1)).toThrow(RangeError);
+    expect(() => buf.trim(Number.NaN)).toThrow(RangeError);
   });
 
   it('reset empties at the given headroom and clears metadata', () => {
@@ -122,6 +123,10 @@ describe('PacketBuffer', () => {
     expect([...buf.view()]).toEqual([1, 2]);
     buf.copyFrom(Uint8Array.from([1, 2, 3, 4, 5, 6]));
     expect(buf.end).toBe(10);
+    const big = new PacketBuffer(new Uint8Array(1000), 10);
+    const source = Uint8Array.from({ length: 600 }, (_, i) => i & 0xff);
+    big.copyFrom(source, 50, 500); // long sub-range: the set() path
+    expect([...big.view()]).toEqual([...source.subarray(50, 550)]);
     expect(() => buf.copyFrom(new Uint8Array(7))).toThrow(RangeError);
     expect(() => buf.copyFrom(new Uint8Array(3), 2, 2)).toThrow(RangeError);
     expect(() => buf.copyFrom(new Uint8Array(3), -1)).toThrow(RangeError);

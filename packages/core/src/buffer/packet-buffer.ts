@@ -19,6 +19,9 @@ export interface PacketAllocator {
   alloc(length?: number, headroom?: number): PacketBuffer;
 }
 
+/** Sub-range copies up to this length use a loop instead of allocating a subarray view. */
+const SHORT_COPY = 128;
+
 /** Bytes of each address slot in the metadata (an IPv6 address; IPv4 uses the first 4). */
 const ADDRESS_SLOT = 16;
 
@@ -160,7 +163,7 @@ export class PacketBuffer {
 
   /** Shortens the valid bytes to `length` (drops link padding, trailers); no-op if already shorter. */
   trim(length: number): void {
-    if (length < 0) throw new RangeError(`trim to ${length}`);
+    if (!(length >= 0)) throw new RangeError(`trim to ${length}`);
     if (length < this.end - this.start) this.end = this.start + length;
   }
 
@@ -204,9 +207,17 @@ export class PacketBuffer {
     if (length > this.data.length - this.start) {
       throw new RangeError(`copyFrom ${length} bytes with room for ${this.data.length - this.start}`);
     }
-    if (offset === 0 && length === bytes.length) this.data.set(bytes, this.start);
-    else this.data.set(bytes.subarray(offset, offset + length), this.start);
-    this.end = this.start + length;
+    const data = this.data;
+    const start = this.start;
+    if (offset === 0 && length === bytes.length) {
+      data.set(bytes, start);
+    } else if (length <= SHORT_COPY) {
+      // A sub-range needs a subarray view for set(); for short copies a loop avoids allocating it.
+      for (let i = 0; i < length; i++) data[start + i] = bytes[offset + i];
+    } else {
+      data.set(bytes.subarray(offset, offset + length), start);
+    }
+    this.end = start + length;
   }
 
   /**

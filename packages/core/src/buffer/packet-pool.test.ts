@@ -6,9 +6,11 @@ describe('PacketPool', () => {
     const pool = new PacketPool();
     const buf = pool.alloc();
     expect([buf.capacity, buf.start, buf.end, buf.pooled]).toEqual([2048, 128, 128, true]);
+    const deep = pool.alloc(undefined, 300);
+    expect([deep.headroom, deep.tailroom, deep.pooled]).toEqual([300, 2048 - 300, true]);
     const small = pool.alloc(60, 14);
     expect([small.capacity, small.headroom, small.length]).toEqual([2048, 14, 0]);
-    expect(pool.stats).toMatchObject({ allocated: 2, reused: 0, released: 0, oversize: 0, inUse: 2 });
+    expect(pool.stats).toMatchObject({ allocated: 3, reused: 0, released: 0, oversize: 0, inUse: 3 });
   });
 
   it('validates its options and arguments', () => {

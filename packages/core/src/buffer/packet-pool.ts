@@ -77,11 +77,12 @@ export class PacketPool implements PacketAllocator, PacketBufferOwner {
    * An empty buffer (start = end = `headroom`, metadata cleared) with room for at least `length`
    * bytes after the headroom. Pooled when `headroom + length` fits `bufferSize`; otherwise an
    * unpooled buffer sized to fit, counted in `stats.oversize`.
-   * @param length - bytes needed after the headroom; default: all the rest of a pooled buffer.
+   * @param length - bytes needed after the headroom; default: the rest of a pooled buffer.
    * @param headroom - default: the pool's headroom.
    * @throws RangeError on negative or non-integer arguments.
    */
-  alloc(length = this.bufferSize - this.headroom, headroom = this.headroom): PacketBuffer {
+  alloc(length?: number, headroom: number = this.headroom): PacketBuffer {
+    if (length === undefined) length = Math.max(0, this.bufferSize - headroom);
     if (!(Number.isInteger(length) && length >= 0 && Number.isInteger(headroom) && headroom >= 0)) {
       throw new RangeError(`alloc(${length}, ${headroom}): expected non-negative integers`);
     }

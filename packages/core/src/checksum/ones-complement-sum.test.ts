@@ -35,6 +35,7 @@ describe('onesComplementSum', () => {
     expect(() => onesComplementSum(data, 5, 6)).toThrow(RangeError);
     expect(() => onesComplementSum(data, -1, 2)).toThrow(RangeError);
     expect(() => onesComplementSum(data, 0, -1)).toThrow(RangeError);
+    expect(() => onesComplementSum(data, Number.NaN, 2)).toThrow(RangeError);
   });
 
   it('handles views that do not start at the beginning of their ArrayBuffer', () => {

@@ -96,7 +96,8 @@ function sumByWords(bytes: Uint8Array, offset: number, length: number): number {
  * @public
  */
 export function onesComplementSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {
-  if (offset < 0 || length < 0 || offset + length > bytes.length) {
+  // Written as a negated conjunction so NaN fails too.
+  if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) {
     throw new RangeError(`checksum region ${offset}+${length} outside ${bytes.length} bytes`);
   }
   const sum = length < WORD_PATH_MIN_LENGTH ? sumByBytes(bytes, offset, length) : sumByWords(bytes, offset, length);

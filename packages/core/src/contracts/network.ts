@@ -112,6 +112,11 @@ export interface NetworkProtocol {
   /** Join / leave a multicast group on an interface (IGMP/MLD where implemented). */
   joinGroup(ifindex: number, group: IpAddress): void;
   leaveGroup(ifindex: number, group: IpAddress): void;
-  /** Send an error about `buf` (a received packet) to its source, as the protocol's ICMP does. */
-  sendUnreachable(buf: PacketBuffer, kind: 'port' | 'protocol'): void;
+  /**
+   * Send an "unreachable" error about `buf` (a packet starting at its network header, received or
+   * queued for output) to its source, as the protocol's ICMP does (rate-limited, never about an
+   * ICMP error, a broadcast or a non-first fragment). Used by transports (port) and by neighbour
+   * resolvers that gave up (host). Does not take ownership of `buf`.
+   */
+  sendUnreachable(buf: PacketBuffer, kind: 'port' | 'protocol' | 'host' | 'net'): void;
 }

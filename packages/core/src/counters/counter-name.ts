@@ -17,7 +17,9 @@ export function isValidCounterName(name: string): boolean {
  */
 export function assertCounterName(name: string, what = 'counter name'): void {
   if (typeof name !== 'string' || !COUNTER_NAME.test(name)) {
-    throw new TypeError(`invalid ${what} '${String(name)}': use lowercase letters, digits, '-', '_' in dot-separated segments, starting with a letter`);
+    throw new TypeError(
+      `invalid ${what} '${String(name)}': use dot-separated segments of lowercase letters, digits, '-' and '_', starting with a letter`,
+    );
   }
 }
 

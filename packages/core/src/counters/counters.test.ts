@@ -19,14 +19,20 @@ describe('Counter', () => {
 });
 
 describe('counter names', () => {
-  it.each(['ipv4', 'ipv4.in.bad-checksum', 'tcp.rx_dropped', 'icmp6.type.135', 'a.0', 'a-b_c.d9'])('accepts %s', (name) => {
-    expect(isValidCounterName(name)).toBe(true);
-  });
+  it.each(['ipv4', 'ipv4.in.bad-checksum', 'tcp.rx_dropped', 'icmp6.type.135', 'a.0', 'a-b_c.d9'])(
+    'accepts %s',
+    (name) => {
+      expect(isValidCounterName(name)).toBe(true);
+    },
+  );
 
-  it.each(['', 'IPv4', 'ipv4.', '.ipv4', 'ipv4..in', 'ip v4', 'ipv4/in', '9lives', '42', '-x', 'ipv4.ïn'])('rejects %j', (name) => {
-    expect(isValidCounterName(name)).toBe(false);
-    expect(() => new Counters().counter(name)).toThrow(TypeError);
-  });
+  it.each(['', 'IPv4', 'ipv4.', '.ipv4', 'ipv4..in', 'ip v4', 'ipv4/in', '9lives', '42', '-x', 'ipv4.ïn'])(
+    'rejects %j',
+    (name) => {
+      expect(isValidCounterName(name)).toBe(false);
+      expect(() => new Counters().counter(name)).toThrow(TypeError);
+    },
+  );
 });
 
 describe('Counters', () => {
@@ -59,7 +65,11 @@ describe('Counters', () => {
   it('group makes prefixed counters keyed by short name, typed', () => {
     const counters = new Counters();
     const rx = counters.group('ipv4.in', ['bad-checksum', 'too-short', 'delivered']);
-    expectTypeOf(rx).toEqualTypeOf<{ readonly 'bad-checksum': Counter; readonly 'too-short': Counter; readonly delivered: Counter }>();
+    expectTypeOf(rx).toEqualTypeOf<{
+      readonly 'bad-checksum': Counter;
+      readonly 'too-short': Counter;
+      readonly delivered: Counter;
+    }>();
     rx['bad-checksum'].inc();
     rx.delivered.add(3);
     expect(counters.get('ipv4.in.bad-checksum')).toBe(1);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { InterfaceCounters } from './interface-counters.js';
 
-const FIELDS = ['rxPackets', 'rxBytes', 'rxErrors', 'rxDropped', 'rxMulticast', 'txPackets', 'txBytes', 'txErrors', 'txDropped'];
+const FIELDS = [
+  'rxPackets',
+  'rxBytes',
+  'rxErrors',
+  'rxDropped',
+  'rxMulticast',
+  'txPackets',
+  'txBytes',
+  'txErrors',
+  'txDropped',
+];
 
 describe('InterfaceCounters', () => {
   it('starts at zero with every field', () => {

@@ -36,6 +36,8 @@ export interface EventKey<E extends StackEvent> {
  * @public
  */
 export function defineEvent<E extends StackEvent>(system: E['system']): EventKey<E> {
-  if (typeof system !== 'string' || system.length === 0) throw new TypeError('defineEvent: system must be a non-empty string');
+  if (typeof system !== 'string' || system.length === 0) {
+    throw new TypeError('defineEvent: system must be a non-empty string');
+  }
   return Object.freeze({ system });
 }

@@ -74,7 +74,8 @@ class Model {
 function compare(clock: ManualClock, timers: Timer[], model: Model): string | null {
   if (clock.now() !== model.now) return `now ${clock.now()} vs ${model.now}`;
   if (clock.pending !== model.pending) return `pending ${clock.pending} vs ${model.pending}`;
-  if (!Object.is(clock.nextDeadline(), model.nextDeadline())) return `nextDeadline ${clock.nextDeadline()} vs ${model.nextDeadline()}`;
+  if (!Object.is(clock.nextDeadline(), model.nextDeadline()))
+    return `nextDeadline ${clock.nextDeadline()} vs ${model.nextDeadline()}`;
   for (let i = 0; i < TIMERS; i++) {
     const expected = model.timers[i].deadline;
     if (!Object.is(timers[i].deadline, expected)) return `timer ${i} deadline ${timers[i].deadline} vs ${expected}`;
@@ -90,7 +91,14 @@ const delay = fc.oneof(fc.noBias(fc.integer({ min: -2, max: 60 })), fc.constantF
 
 const reaction: fc.Arbitrary<Reaction> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('start' as const), target: timerIndex, delay: fc.integer({ min: 1, max: 30 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('start' as const),
+      target: timerIndex,
+      delay: fc.integer({ min: 1, max: 30 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), target: timerIndex }) },
 );
 
@@ -104,43 +112,47 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('ManualClock against a naive model', () => {
   it('fires the same timers at the same times, and agrees on state after every step', () => {
     fc.assert(
-      fc.property(fc.array(reaction, { minLength: TIMERS, maxLength: TIMERS }), fc.array(op, { minLength: 20, maxLength: 200, size: 'max' }), (reactions, ops) => {
-        const model = new Model(reactions);
-        const clock = new ManualClock();
-        const log: [number, number][] = [];
-        const timers: Timer[] = [];
-        for (let i = 0; i < TIMERS; i++) {
-          timers.push(
-            clock.createTimer(() => {
-              log.push([i, clock.now()]);
-              const r = reactions[i];
-              if (r.kind === 'start') timers[r.target].start(r.delay);
-              else if (r.kind === 'stop') timers[r.target].stop();
-            }),
-          );
-        }
-        for (const step of ops) {
-          switch (step.kind) {
-            case 'start':
-              timers[step.timer].start(step.delay);
-              model.start(step.timer, step.delay);
-              break;
-            case 'stop':
-              timers[step.timer].stop();
-              model.stop(step.timer);
-              break;
-            case 'advance':
-              expect(clock.advance(step.ms)).toBe(model.advanceTo(model.now + step.ms));
-              break;
-            case 'runDue':
-              expect(clock.runDue()).toBe(model.advanceTo(model.now));
-              break;
+      fc.property(
+        fc.array(reaction, { minLength: TIMERS, maxLength: TIMERS }),
+        fc.array(op, { minLength: 20, maxLength: 200, size: 'max' }),
+        (reactions, ops) => {
+          const model = new Model(reactions);
+          const clock = new ManualClock();
+          const log: [number, number][] = [];
+          const timers: Timer[] = [];
+          for (let i = 0; i < TIMERS; i++) {
+            timers.push(
+              clock.createTimer(() => {
+                log.push([i, clock.now()]);
+                const r = reactions[i];
+                if (r.kind === 'start') timers[r.target].start(r.delay);
+                else if (r.kind === 'stop') timers[r.target].stop();
+              }),
+            );
           }
-          const mismatch = compare(clock, timers, model);
-          if (mismatch !== null) expect.fail(`after ${JSON.stringify(step)}: ${mismatch}`);
-        }
-        expect(log).toEqual(model.log);
-      }),
+          for (const step of ops) {
+            switch (step.kind) {
+              case 'start':
+                timers[step.timer].start(step.delay);
+                model.start(step.timer, step.delay);
+                break;
+              case 'stop':
+                timers[step.timer].stop();
+                model.stop(step.timer);
+                break;
+              case 'advance':
+                expect(clock.advance(step.ms)).toBe(model.advanceTo(model.now + step.ms));
+                break;
+              case 'runDue':
+                expect(clock.runDue()).toBe(model.advanceTo(model.now));
+                break;
+            }
+            const mismatch = compare(clock, timers, model);
+            if (mismatch !== null) expect.fail(`after ${JSON.stringify(step)}: ${mismatch}`);
+          }
+          expect(log).toEqual(model.log);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -179,7 +191,7 @@ describe('TimerQueue heap', () => {
           expect(timers.every((t) => !t.active)).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });

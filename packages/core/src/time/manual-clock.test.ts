@@ -110,11 +110,19 @@ describe('ManualClock ordering', () => {
   it('runs each callback with now() equal to its own deadline', () => {
     const clock = new ManualClock();
     const seen: [string, number][] = [];
-    for (const [name, delay] of [['x', 7], ['y', 3], ['z', 12.5]] as const) {
+    for (const [name, delay] of [
+      ['x', 7],
+      ['y', 3],
+      ['z', 12.5],
+    ] as const) {
       clock.setTimeout(() => seen.push([name, clock.now()]), delay);
     }
     clock.advance(20);
-    expect(seen).toEqual([['y', 3], ['x', 7], ['z', 12.5]]);
+    expect(seen).toEqual([
+      ['y', 3],
+      ['x', 7],
+      ['z', 12.5],
+    ]);
     expect(clock.now()).toBe(20);
   });
 });
@@ -195,7 +203,10 @@ describe('ManualClock callbacks changing timers', () => {
       clock.setTimeout(() => seen.push(['late', clock.now()]), 50);
     }, 10);
     expect(clock.advance(20)).toBe(2);
-    expect(seen).toEqual([['outer', 10], ['inner', 15]]);
+    expect(seen).toEqual([
+      ['outer', 10],
+      ['inner', 15],
+    ]);
     expect(clock.pending).toBe(1);
     expect(clock.nextDeadline()).toBe(60);
   });

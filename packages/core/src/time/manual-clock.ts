@@ -66,7 +66,9 @@ export class ManualClock implements Clock {
    * including timers armed by those callbacks. Returns how many fired.
    */
   advance(ms: number): number {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`ManualClock.advance: need a finite ms >= 0, got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) {
+      throw new RangeError(`ManualClock.advance: need a finite ms >= 0, got ${ms}`);
+    }
     return this.advanceTo(this.current + ms);
   }
 
@@ -100,9 +102,8 @@ export class ManualClock implements Clock {
     try {
       for (let head = this.queue.peek(); head !== undefined && head.due <= target; head = this.queue.peek()) {
         if (fired === limit) {
-          throw new Error(`ManualClock.runAll: ${limit} timers fired and some are still armed (a timer re-arming forever?)`, {
-            cause: errors.length > 0 ? collect(errors) : undefined,
-          });
+          const message = `ManualClock.runAll: ${limit} timers fired and some are still armed (one re-arming forever?)`;
+          throw new Error(message, { cause: errors.length > 0 ? collect(errors) : undefined });
         }
         this.current = head.due;
         const timer = this.queue.takeHead();

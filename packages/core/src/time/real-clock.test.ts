@@ -6,7 +6,10 @@ import { RealClock } from './real-clock.js';
 class FakeHost implements HostTimers {
   time = 0;
   private nextHandle = 1;
-  readonly scheduled = new Map<number, { callback: () => void; at: number; handle: { id: number; unref?: () => void } }>();
+  readonly scheduled = new Map<
+    number,
+    { callback: () => void; at: number; handle: { id: number; unref?: () => void } }
+  >();
   readonly sets: number[] = []; // delays passed to set()
   clears = 0;
   unrefs = 0;
@@ -70,7 +73,11 @@ describe('RealClock with a fake host', () => {
     expect(host.armed).toBe(1);
     expect(clock.pending).toBe(3);
     host.runUntil(100);
-    expect(seen).toEqual([['a', 10], ['b', 20], ['c', 30]]);
+    expect(seen).toEqual([
+      ['a', 10],
+      ['b', 20],
+      ['c', 30],
+    ]);
     expect(clock.pending).toBe(0);
     expect(host.armed).toBe(0);
   });

@@ -12,7 +12,13 @@ import {
 } from './index.js';
 import type { EthernetHeader, VlanTag } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((h) => parseInt(h, 16)),
+  );
 
 // A broadcast ARP request (who-has 192.168.0.199 tell 192.168.0.1), as captured, without FCS.
 const arpRequestFrame = hex(
@@ -62,6 +68,18 @@ describe('EthernetFrameView', () => {
     expect(v.payloadLength).toBe(2);
   });
 
+  it('exposes its range and the outer ethertype', () => {
+    const f = hex('eeee 0a0000000001 0a0000000002 88a8 00c8 8100 0064 86dd');
+    const v = new EthernetFrameView(f, 2, f.length - 2);
+    expect(v.check()).toBeNull();
+    expect([v.bytes, v.offset, v.length]).toEqual([f, 2, 22]);
+    expect([v.dstOffset, v.srcOffset, v.headerLength]).toEqual([2, 8, 22]);
+    expect(v.outerEtherType).toBe(EtherType.QINQ);
+    const dst = new Uint8Array(8);
+    v.copyDst(dst, 2);
+    expect(dst).toEqual(hex('0000 0a0000000001'));
+  });
+
   it('refuses LLC frames, deep tag stacks and truncated tags', () => {
     const stp = hex('0180c2000000 001122334455 0026 424203 0000');
     expect(new EthernetFrameView(stp).check()).toBe('llc-unsupported');
@@ -100,7 +118,12 @@ describe('padding', () => {
 
 const mac = fc.uint8Array({ minLength: 6, maxLength: 6 });
 const tag = (tpid: number) =>
-  fc.record({ tpid: fc.constant(tpid), pcp: fc.integer({ min: 0, max: 7 }), dei: fc.boolean(), vid: fc.integer({ min: 0, max: 4095 }) });
+  fc.record({
+    tpid: fc.constant(tpid),
+    pcp: fc.integer({ min: 0, max: 7 }),
+    dei: fc.boolean(),
+    vid: fc.integer({ min: 0, max: 4095 }),
+  });
 const header: fc.Arbitrary<EthernetHeader> = fc.record({
   dst: mac,
   src: mac,
@@ -126,15 +149,20 @@ describe('properties', () => {
 
   it('never throws on arbitrary bytes and ranges', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.integer({ min: -4, max: 110 }), fc.integer({ min: -4, max: 110 }), (b, off, len) => {
-        const r = parseEthernetHeader(b, off, len);
-        const v = new EthernetFrameView(b, off, len);
-        const failure = v.check();
-        expect('error' in r ? r.error : null).toBe(failure);
-        if (failure === null) {
-          expect(v.payloadOffset + v.payloadLength).toBe(off + len);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.integer({ min: -4, max: 110 }),
+        fc.integer({ min: -4, max: 110 }),
+        (b, off, len) => {
+          const r = parseEthernetHeader(b, off, len);
+          const v = new EthernetFrameView(b, off, len);
+          const failure = v.check();
+          expect('error' in r ? r.error : null).toBe(failure);
+          if (failure === null) {
+            expect(v.payloadOffset + v.payloadLength).toBe(off + len);
+          }
+        },
+      ),
     );
   });
 });

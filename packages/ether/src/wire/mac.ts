@@ -19,7 +19,12 @@ export function isGroupMac(bytes: Uint8Array, offset: number): boolean {
  */
 export function isBroadcastMac(bytes: Uint8Array, offset: number): boolean {
   return (
-    (bytes[offset] & bytes[offset + 1] & bytes[offset + 2] & bytes[offset + 3] & bytes[offset + 4] & bytes[offset + 5]) ===
+    (bytes[offset] &
+      bytes[offset + 1] &
+      bytes[offset + 2] &
+      bytes[offset + 3] &
+      bytes[offset + 4] &
+      bytes[offset + 5]) ===
     0xff
   );
 }

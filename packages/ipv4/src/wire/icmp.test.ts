@@ -16,7 +16,13 @@ import {
 } from './index.js';
 import type { Icmpv4Message } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((h) => parseInt(h, 16)),
+  );
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 // A real echo request as Windows ping sends it: id 1, seq 1, 32 bytes of data, checksum 0x4d5a.
@@ -53,6 +59,23 @@ describe('Icmpv4PacketView', () => {
     expect(v.check()).toBeNull();
   });
 
+  it('exposes its range and names every rest-of-header field', () => {
+    const m = new Uint8Array(12);
+    const v = new Icmpv4PacketView(m, 2, 10);
+    expect([v.bytes, v.offset, v.length]).toEqual([m, 2, 10]);
+    v.type = Icmpv4Type.PARAMETER_PROBLEM;
+    v.code = 1;
+    v.checksum = 0xffff;
+    v.identifier = 0x1234;
+    v.sequence = 0x5678;
+    expect(v.restOfHeader).toBe(0x12345678);
+    v.pointer = 0x20;
+    expect([v.pointer, v.nextHopMtu, v.gateway]).toEqual([0x20, 0x5678, 0x20345678]);
+    v.nextHopMtu = 576;
+    v.gateway = 0xc0a80001;
+    expect(m).toEqual(hex('0000 0c01 ffff c0a80001 0000'));
+  });
+
   it('refuses short messages and bad checksums', () => {
     expect(new Icmpv4PacketView(echoRequest, 0, 7).check()).toBe('truncated');
     expect(new Icmpv4PacketView(echoRequest, 36, 8).check()).toBe('truncated');
@@ -76,7 +99,13 @@ describe('parse / emit', () => {
   it('keeps an echo with a non-zero code raw', () => {
     const m = hex('0805 0000 1234 5678');
     new Icmpv4PacketView(m).fillChecksum();
-    expect(parseIcmpv4(m, 0, m.length)).toEqual({ kind: 'other', type: 8, code: 5, restOfHeader: 0x12345678, data: new Uint8Array(0) });
+    expect(parseIcmpv4(m, 0, m.length)).toEqual({
+      kind: 'other',
+      type: 8,
+      code: 5,
+      restOfHeader: 0x12345678,
+      data: new Uint8Array(0),
+    });
   });
 });
 
@@ -129,11 +158,25 @@ describe('error messages', () => {
     const offending = offendingPacket(0x73);
     buf.set(offending, 50);
     const n = emitIcmpv4Error(3, 3, 0, buf, 50, 0x73, buf, 46);
-    expect(parseIcmpv4(buf, 46, n)).toEqual({ kind: 'destination-unreachable', code: 3, nextHopMtu: 0, quoted: offending });
+    expect(parseIcmpv4(buf, 46, n)).toEqual({
+      kind: 'destination-unreachable',
+      code: 3,
+      nextHopMtu: 0,
+      quoted: offending,
+    });
   });
 
   it('knows which types are errors', () => {
-    expect([0, 3, 4, 5, 8, 11, 12, 13].map(isIcmpv4ErrorType)).toEqual([false, true, true, true, false, true, true, false]);
+    expect([0, 3, 4, 5, 8, 11, 12, 13].map(isIcmpv4ErrorType)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -141,13 +184,29 @@ const bytes = fc.uint8Array({ maxLength: 64 });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u8 = fc.integer({ min: 0, max: 0xff });
 const message: fc.Arbitrary<Icmpv4Message> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('echo-request' as const, 'echo-reply' as const), identifier: u16, sequence: u16, data: bytes }),
+  fc.record({
+    kind: fc.constantFrom('echo-request' as const, 'echo-reply' as const),
+    identifier: u16,
+    sequence: u16,
+    data: bytes,
+  }),
   fc.record({ kind: fc.constant('destination-unreachable' as const), code: u8, nextHopMtu: u16, quoted: bytes }),
   fc.record({ kind: fc.constant('time-exceeded' as const), code: u8, quoted: bytes }),
   fc.record({ kind: fc.constant('parameter-problem' as const), code: u8, pointer: u8, quoted: bytes }),
-  fc.record({ kind: fc.constant('redirect' as const), code: u8, gateway: fc.integer({ min: 0, max: 0xffffffff }), quoted: bytes }),
+  fc.record({
+    kind: fc.constant('redirect' as const),
+    code: u8,
+    gateway: fc.integer({ min: 0, max: 0xffffffff }),
+    quoted: bytes,
+  }),
   fc
-    .record({ kind: fc.constant('other' as const), type: u8, code: u8, restOfHeader: fc.integer({ min: 0, max: 0xffffffff }), data: bytes })
+    .record({
+      kind: fc.constant('other' as const),
+      type: u8,
+      code: u8,
+      restOfHeader: fc.integer({ min: 0, max: 0xffffffff }),
+      data: bytes,
+    })
     .filter((m) => ![3, 5, 11, 12].includes(m.type) && !([0, 8].includes(m.type) && m.code === 0)),
 );
 
@@ -164,23 +223,33 @@ describe('properties', () => {
 
   it('never throws on arbitrary bytes and ranges', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.integer({ min: -4, max: 110 }), fc.integer({ min: -4, max: 110 }), fc.boolean(), (b, off, len, verify) => {
-        const r = parseIcmpv4(b, off, len, verify);
-        const failure = new Icmpv4PacketView(b, off, len).check(verify);
-        expect('error' in r ? r.error : null).toBe(failure);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.integer({ min: -4, max: 110 }),
+        fc.integer({ min: -4, max: 110 }),
+        fc.boolean(),
+        (b, off, len, verify) => {
+          const r = parseIcmpv4(b, off, len, verify);
+          const failure = new Icmpv4PacketView(b, off, len).check(verify);
+          expect('error' in r ? r.error : null).toBe(failure);
+        },
+      ),
     );
   });
 
   it('an error message is always valid and within its limit', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 28, maxLength: 1600 }), fc.integer({ min: 28, max: 1000 }), (offending, limit) => {
-        offending[0] = 0x45;
-        const out = new Uint8Array(2000);
-        const n = emitIcmpv4Error(11, 0, 0, offending, 0, offending.length, out, 0, limit);
-        expect(n).toBe(Math.min(offending.length + 8, Math.max(36, limit)));
-        expect(new Icmpv4PacketView(out, 0, n).check()).toBeNull();
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 28, maxLength: 1600 }),
+        fc.integer({ min: 28, max: 1000 }),
+        (offending, limit) => {
+          offending[0] = 0x45;
+          const out = new Uint8Array(2000);
+          const n = emitIcmpv4Error(11, 0, 0, offending, 0, offending.length, out, 0, limit);
+          expect(n).toBe(Math.min(offending.length + 8, Math.max(36, limit)));
+          expect(new Icmpv4PacketView(out, 0, n).check()).toBeNull();
+        },
+      ),
     );
   });
 });

@@ -89,7 +89,11 @@ export class Ipv4OptionCursor {
   /** Points the cursor before the first option of `[offset, offset + length)`. */
   reset(bytes: Uint8Array, offset: number, length: number): this {
     const valid =
-      Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= bytes.length;
+      Number.isInteger(offset) &&
+      Number.isInteger(length) &&
+      offset >= 0 &&
+      length >= 0 &&
+      offset + length <= bytes.length;
     this._bytes = bytes;
     this._at = valid ? offset : 0;
     this._end = valid ? offset + length : 0;
@@ -152,7 +156,11 @@ export interface Ipv4Option {
  * throws.
  * @public
  */
-export function* ipv4Options(bytes: Uint8Array, offset: number, length: number): Generator<Ipv4Option, void, undefined> {
+export function* ipv4Options(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+): Generator<Ipv4Option, void, undefined> {
   const cursor = new Ipv4OptionCursor().reset(bytes, offset, length);
   while (cursor.next()) {
     yield { type: cursor.type, data: bytes.slice(cursor.dataOffset, cursor.dataOffset + cursor.dataLength) };

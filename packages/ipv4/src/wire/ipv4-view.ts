@@ -16,13 +16,7 @@ import { isValidRegion } from './region.js';
  * @public
  */
 export type Ipv4Failure =
-  | 'truncated'
-  | 'bad-version'
-  | 'bad-header-length'
-  | 'bad-total-length'
-  | 'bad-flags'
-  | 'bad-checksum'
-  | 'bad-options';
+  'truncated' | 'bad-version' | 'bad-header-length' | 'bad-total-length' | 'bad-flags' | 'bad-checksum' | 'bad-options';
 
 /**
  * Length of an IPv4 header without options.

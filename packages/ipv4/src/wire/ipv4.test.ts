@@ -16,7 +16,13 @@ import {
 } from './index.js';
 import type { Ipv4Header } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((h) => parseInt(h, 16)),
+  );
 
 /** A real UDP packet header (192.168.0.1 → 192.168.0.199, 115 bytes) followed by its payload. */
 function realPacket(): Uint8Array {
@@ -45,6 +51,17 @@ describe('Ipv4PacketView', () => {
     expect(v.payloadLength).toBe(95);
     expect(v.optionsLength).toBe(0);
     expect([...v.options()]).toEqual([]);
+  });
+
+  it('exposes its range and writes the remaining fields', () => {
+    const p = realPacket();
+    const v = new Ipv4PacketView(p, 0, p.length);
+    expect([v.bytes, v.offset, v.length, v.optionsOffset]).toEqual([p, 0, 115, 20]);
+    v.ttl = 1;
+    v.protocol = IpProtocol.ICMP;
+    v.totalLength = 100;
+    v.checksum = 0xabcd;
+    expect(p.subarray(0, 12)).toEqual(hex('4500 0064 0000 4000 0101 abcd'));
   });
 
   it('recomputes 0xb861 from scratch', () => {
@@ -96,9 +113,14 @@ describe('Ipv4PacketView', () => {
     expect(failure(variant((p) => (p[3] = 19)))).toBe('bad-total-length');
     expect(failure(variant((p) => (p[6] = 0xc0)))).toBe('bad-flags');
     // IHL 6 with a 4-byte option area holding a record-route option claiming 8 bytes.
-    expect(failure(variant((p) => (p[0] = 0x46, p.set([7, 8, 4, 0], 20))))).toBe('bad-options');
+    expect(failure(variant((p) => ((p[0] = 0x46), p.set([7, 8, 4, 0], 20))))).toBe('bad-options');
     // IHL 15 but only 40 bytes available.
-    expect(failure(variant((p) => (p[0] = 0x4f)), 40)).toBe('truncated');
+    expect(
+      failure(
+        variant((p) => (p[0] = 0x4f)),
+        40,
+      ),
+    ).toBe('truncated');
     expect(new Ipv4PacketView(realPacket(), 100, 20).check()).toBe('truncated');
     expect(new Ipv4PacketView(realPacket(), 0.5, 20).check()).toBe('truncated');
   });
@@ -118,10 +140,37 @@ describe('Ipv4PacketView', () => {
     expect(v.check()).toBeNull();
     expect(v.isChecksumValid).toBe(true);
     expect([v.dscp, v.ecn, v.identification, v.dontFragment, v.moreFragments, v.fragmentOffset, v.isFragment]).toEqual([
-      46, 1, 0xbeef, false, true, 1480, true,
+      46,
+      1,
+      0xbeef,
+      false,
+      true,
+      1480,
+      true,
     ]);
     expect(p.subarray(0, 20)).toEqual(
-      new Uint8Array([0x45, 0xb9, 0, 0x73, 0xbe, 0xef, 0x20, 0xb9, 0x40, 0x11, p[10], p[11], 10, 0, 0, 1, 255, 255, 255, 255]),
+      new Uint8Array([
+        0x45,
+        0xb9,
+        0,
+        0x73,
+        0xbe,
+        0xef,
+        0x20,
+        0xb9,
+        0x40,
+        0x11,
+        p[10],
+        p[11],
+        10,
+        0,
+        0,
+        1,
+        255,
+        255,
+        255,
+        255,
+      ]),
     );
   });
 });
@@ -232,17 +281,23 @@ describe('properties', () => {
       }),
     );
     fc.assert(
-      fc.property(bytes, fc.integer({ min: -4, max: 110 }), fc.integer({ min: -4, max: 110 }), fc.boolean(), (b, off, len, whole) => {
-        const length = whole ? b.length - off : len;
-        const r = parseIpv4Header(b, off, length);
-        const v = new Ipv4PacketView(b, off, length);
-        const failure = v.check();
-        expect('error' in r ? r.error : null).toBe(failure);
-        if (failure === null) {
-          expect(v.payloadOffset + v.payloadLength).toBeLessThanOrEqual(off + length);
-          expect([...v.options()].length).toBeLessThanOrEqual(40);
-        }
-      }),
+      fc.property(
+        bytes,
+        fc.integer({ min: -4, max: 110 }),
+        fc.integer({ min: -4, max: 110 }),
+        fc.boolean(),
+        (b, off, len, whole) => {
+          const length = whole ? b.length - off : len;
+          const r = parseIpv4Header(b, off, length);
+          const v = new Ipv4PacketView(b, off, length);
+          const failure = v.check();
+          expect('error' in r ? r.error : null).toBe(failure);
+          if (failure === null) {
+            expect(v.payloadOffset + v.payloadLength).toBeLessThanOrEqual(off + length);
+            expect([...v.options()].length).toBeLessThanOrEqual(40);
+          }
+        },
+      ),
     );
   });
 });

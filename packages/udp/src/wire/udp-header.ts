@@ -42,11 +42,13 @@ export function parseUdpHeader(
 }
 
 /**
- * Length in bytes of the header {@link emitUdpHeader} writes (always 8).
+ * Length in bytes of the whole datagram `header` describes (header plus payload): the value of its
+ * length field, and the upper-layer length of the pseudo-header. {@link emitUdpHeader} itself
+ * writes the {@link UDP_HEADER_LENGTH} header bytes only.
  * @public
  */
-export function udpHeaderLength(_header: UdpHeader): number {
-  return UDP_HEADER_LENGTH;
+export function udpDatagramLength(header: UdpHeader): number {
+  return UDP_HEADER_LENGTH + header.payloadLength;
 }
 
 /**
@@ -57,7 +59,7 @@ export function udpHeaderLength(_header: UdpHeader): number {
  * @public
  */
 export function emitUdpHeader(header: UdpHeader, bytes: Uint8Array, offset: number, pseudoSum?: number): number {
-  const datagramLength = UDP_HEADER_LENGTH + header.payloadLength;
+  const datagramLength = udpDatagramLength(header);
   if (datagramLength > 0xffff) throw new RangeError('UDP datagram too long');
   const b = bytes;
   b[offset] = header.srcPort >>> 8;

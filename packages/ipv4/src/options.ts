@@ -1,0 +1,95 @@
+/**
+ * Bounds of IPv4 reassembly (RFC 791 §3.2, RFC 1122 §3.3.2).
+ * @public
+ */
+export interface ReassemblyOptions {
+  /** Datagrams reassembled at once; a new one beyond this evicts the oldest. Default 64. */
+  readonly maxDatagrams?: number;
+  /** Bytes of payload storage for all datagrams together. Default 1 MiB. */
+  readonly maxBytes?: number;
+  /** Fragments of one datagram; more discard it. Default 64. */
+  readonly maxFragments?: number;
+  /** Time to wait for the missing fragments, in ms. Default 30 000 (RFC 1122 §3.3.2: 60–120 s recommended; 30 s as FreeBSD and Linux). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Token bucket for ICMP error messages (RFC 1812 §4.3.2.8).
+ * @public
+ */
+export interface IcmpRateLimitOptions {
+  /** Errors per second on average. Default 100. */
+  readonly perSecond?: number;
+  /** Errors that may be sent back to back. Default 20. */
+  readonly burst?: number;
+}
+
+/**
+ * Options of {@link ipv4Module}.
+ * @public
+ */
+export interface Ipv4ModuleOptions {
+  /** Forward datagrams not addressed to this stack (a router). Default false (a host). */
+  readonly forwarding?: boolean;
+  /** TTL of originated datagrams, 1..255. Default 64 (RFC 1700 / IANA). */
+  readonly defaultTtl?: number;
+  readonly reassembly?: ReassemblyOptions;
+  /** Rate limit of ICMP errors, or false for none. */
+  readonly icmpRateLimit?: IcmpRateLimitOptions | false;
+  /** Install connected routes in every FIB (true, FreeBSD `net.add_addr_allfibs`) or only the interface's. Default true. */
+  readonly addAddrAllFibs?: boolean;
+  /** Answer echo requests sent to a broadcast or multicast address (RFC 1122 §3.2.2.6: MAY). Default false. */
+  readonly replyToBroadcastEcho?: boolean;
+}
+
+/** Options with every default applied. @internal */
+export interface ResolvedIpv4Options {
+  readonly forwarding: boolean;
+  readonly defaultTtl: number;
+  readonly maxDatagrams: number;
+  readonly maxBytes: number;
+  readonly maxFragments: number;
+  readonly timeoutMs: number;
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
+  readonly addAddrAllFibs: boolean;
+  readonly replyToBroadcastEcho: boolean;
+}
+
+function integer(field: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`ipv4Module: ${field} must be an integer in ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function positive(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`ipv4Module: ${field} must be a finite number > 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validate options; errors name the offending field. @internal */
+export function resolveIpv4Options(options: Ipv4ModuleOptions = {}): ResolvedIpv4Options {
+  const r = options.reassembly ?? {};
+  const limit = options.icmpRateLimit;
+  return {
+    forwarding: options.forwarding ?? false,
+    defaultTtl: integer('defaultTtl', options.defaultTtl, 64, 1, 255),
+    maxDatagrams: integer('reassembly.maxDatagrams', r.maxDatagrams, 64, 1, 65536),
+    maxBytes: integer('reassembly.maxBytes', r.maxBytes, 1 << 20, 576, 2 ** 31),
+    maxFragments: integer('reassembly.maxFragments', r.maxFragments, 64, 2, 8192),
+    timeoutMs: positive('reassembly.timeoutMs', r.timeoutMs, 30_000),
+    rateLimit:
+      limit === false
+        ? null
+        : {
+            perSecond: positive('icmpRateLimit.perSecond', limit?.perSecond, 100),
+            burst: integer('icmpRateLimit.burst', limit?.burst, 20, 1, 1_000_000),
+          },
+    addAddrAllFibs: options.addAddrAllFibs ?? true,
+    replyToBroadcastEcho: options.replyToBroadcastEcho ?? false,
+  };
+}

@@ -1,0 +1,189 @@
+import {
+  ipv4FromBytes,
+  isIpv4Multicast,
+  PacketFlags,
+  type HookSite,
+  type NetInterface,
+  type PacketBuffer,
+  type SendError,
+  type Stack,
+} from '@stack/core';
+import type { Fragmenter } from './fragmenter.js';
+import type { Ipv4Counters } from './ipv4-counters.js';
+import { transmitToLink } from './link-output.js';
+import type { LocalAddresses } from './local-addresses.js';
+import { ResolvedRoute, type RouteResolver } from './route-resolver.js';
+import { selectSource4 } from './source-selection.js';
+import { Ipv4PacketView, IPV4_MIN_HEADER_LENGTH } from './wire/index.js';
+
+/** Largest upper-layer payload of one IPv4 datagram without options (65535 − 20). */
+export const IPV4_MAX_PAYLOAD = 65535 - IPV4_MIN_HEADER_LENGTH;
+
+/** Bits of the `flags` argument of {@link Ipv4Output.allocate4}. */
+export const SendFlags = {
+  DONT_FRAGMENT: 1,
+  BROADCAST: 2,
+} as const;
+
+/**
+ * The originating half of IPv4 (DESIGN.md §4 two-stage send): `allocate4` routes, selects the
+ * source and hands out a buffer with headroom; `send4` prepends the header and transmits,
+ * fragmenting to the path MTU (RFC 791 §3.2) unless DF is set. Integers in, no objects.
+ */
+export class Ipv4Output {
+  private readonly route = new ResolvedRoute();
+  private readonly view = new Ipv4PacketView();
+  private nextId: number;
+  private emitIfp: NetInterface | null = null;
+  private emitNextHop = 0;
+  private emitBroadcast = false;
+  private readonly emitFragment = (frag: PacketBuffer): void => {
+    this.counters.out['fragments-created'].inc();
+    if (!transmitToLink(this.stack, this.emitIfp!, frag, this.emitNextHop, this.emitBroadcast)) this.counters.out['no-link-layer'].inc();
+  };
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly resolver: RouteResolver,
+    private readonly locals: LocalAddresses,
+    private readonly fragmenter: Fragmenter,
+    private readonly counters: Ipv4Counters,
+    private readonly routeSite: HookSite<PacketBuffer>,
+    private readonly outputSite: HookSite<PacketBuffer>,
+    readonly defaultTtl: number,
+  ) {
+    // Any start value will do (RFC 6864 §4.1); per stack, so stacks never share a sequence.
+    this.nextId = (stack.clock.now() * 2654435761) & 0xffff;
+  }
+
+  /**
+   * Stage 1: route `dst` in `fib` (optionally out of `ifindex`), choose the source (`src` 0) or
+   * check the given one, and return a buffer holding `length` bytes for the caller at
+   * `buf.start`, with `buf.src`/`buf.dst`/`buf.fib` set; or the reason it cannot be sent.
+   */
+  allocate4(fib: number, dst: number, src: number, ifindex: number, length: number, flags: number): PacketBuffer | SendError {
+    if (length > IPV4_MAX_PAYLOAD) return 'message-too-long';
+    const rr = this.route;
+    const err = this.resolver.resolve(fib, dst, ifindex, rr);
+    if (err !== null) {
+      this.counters.out['no-route'].inc();
+      return err;
+    }
+    if (rr.broadcast && (flags & SendFlags.BROADCAST) === 0) return 'broadcast-not-permitted';
+    const ifp = rr.ifp!;
+    let source = src;
+    if (source !== 0) {
+      if (this.locals.active(source) === null) return 'address-not-available';
+    } else {
+      source = ifp === this.stack.loopback && this.locals.active(dst) !== null ? dst : selectSource4(this.stack, ifp, dst, rr.nextHop);
+      if (source === 0) return 'no-source-address';
+    }
+    if ((flags & SendFlags.DONT_FRAGMENT) !== 0 && length + IPV4_MIN_HEADER_LENGTH > rr.mtu) {
+      this.counters.out['message-too-long'].inc();
+      return 'message-too-long';
+    }
+    const linkHeader = this.stack.linkLayerOf(ifp)?.maxHeaderLength ?? 0;
+    const headroom = Math.max(this.stack.pool.headroom, linkHeader + 60);
+    const buf = this.stack.pool.alloc(length, headroom);
+    buf.end = buf.start + length;
+    buf.family = 'ipv4';
+    buf.fib = fib;
+    buf.outIfindex = ifp.index;
+    buf.flags |= PacketFlags.LOCAL_OUT;
+    writeAddress(buf.src, source);
+    writeAddress(buf.dst, dst);
+    return buf;
+  }
+
+  /**
+   * Stage 2: prepend a header for `protocol` (TTL 0 means the default: 1 for multicast, else
+   * `defaultTtl`) and send. Takes ownership of `buf`.
+   */
+  send4(buf: PacketBuffer, protocol: number, ttl: number, tos: number, flags: number, ifindex: number): SendError | null {
+    let b: PacketBuffer | null = buf;
+    if (!this.routeSite.empty) {
+      b = this.routeSite.run(b, null);
+      if (b === null) {
+        this.counters.out['hook-dropped'].inc();
+        return null;
+      }
+    }
+    const dst = ipv4FromBytes(b.dst, 0);
+    const rr = this.route;
+    const err = this.resolver.resolve(b.fib, dst, ifindex, rr);
+    if (err !== null) {
+      this.counters.out['no-route'].inc();
+      b.release();
+      return err;
+    }
+    const total = b.length + IPV4_MIN_HEADER_LENGTH;
+    if (total > 65535) {
+      this.counters.out['message-too-long'].inc();
+      b.release();
+      return 'message-too-long';
+    }
+    const at = b.prepend(IPV4_MIN_HEADER_LENGTH);
+    const d = b.data;
+    const df = (flags & SendFlags.DONT_FRAGMENT) !== 0;
+    d[at] = 0x45;
+    d[at + 1] = tos;
+    d[at + 2] = total >>> 8;
+    d[at + 3] = total;
+    const id = this.nextId;
+    this.nextId = (id + 1) & 0xffff;
+    d[at + 4] = id >>> 8;
+    d[at + 5] = id;
+    d[at + 6] = df ? 0x40 : 0;
+    d[at + 7] = 0;
+    // RFC 1122 §3.2.1.7: never send TTL 0. RFC 1112 §6.1: multicast defaults to TTL 1.
+    d[at + 8] = ttl > 0 ? ttl : isIpv4Multicast(dst) ? 1 : this.defaultTtl;
+    d[at + 9] = protocol;
+    d.set(b.src.subarray(0, 4), at + 12);
+    d.set(b.dst.subarray(0, 4), at + 16);
+    this.view.reset(d, at, total).fillChecksum();
+    b.networkOffset = at;
+    b.family = 'ipv4';
+    b.flags |= PacketFlags.LOCAL_OUT | (df ? PacketFlags.DONT_FRAGMENT : 0);
+    this.counters.out.requests.inc();
+    return this.emit(b, rr.ifp!, rr.nextHop, rr.broadcast, rr.mtu, df);
+  }
+
+  /**
+   * Run the output hooks, then transmit `buf` (a complete datagram) or its fragments. Takes
+   * ownership. Returns 'message-too-long' when it exceeds `mtu` with DF set.
+   */
+  emit(buf: PacketBuffer, ifp: NetInterface, nextHop: number, broadcast: boolean, mtu: number, df: boolean): SendError | null {
+    let b: PacketBuffer | null = buf;
+    if (!this.outputSite.empty) {
+      b = this.outputSite.run(b, ifp);
+      if (b === null) {
+        this.counters.out['hook-dropped'].inc();
+        return null;
+      }
+    }
+    if (b.length <= mtu) {
+      if (!transmitToLink(this.stack, ifp, b, nextHop, broadcast)) this.counters.out['no-link-layer'].inc();
+      return null;
+    }
+    if (df) {
+      this.counters.out['message-too-long'].inc();
+      b.release();
+      return 'message-too-long';
+    }
+    this.counters.out.fragmented.inc();
+    this.emitIfp = ifp;
+    this.emitNextHop = nextHop;
+    this.emitBroadcast = broadcast;
+    const count = this.fragmenter.fragment(b, mtu, this.emitFragment);
+    this.emitIfp = null;
+    b.release();
+    return count === 0 ? 'message-too-long' : null;
+  }
+}
+
+function writeAddress(slot: Uint8Array, value: number): void {
+  slot[0] = value >>> 24;
+  slot[1] = value >>> 16;
+  slot[2] = value >>> 8;
+  slot[3] = value;
+}
