@@ -10,6 +10,7 @@ export * from './counters/index.js';
 export * from './events/index.js';
 export * from './time/index.js';
 export * from './hooks/index.js';
+export * from './wire/index.js';
 
 export type { Disposer } from './engine/disposer.js';
 export { defineService, ServiceRegistry, DEFAULT_VARIANT, type ServiceKey, type ServiceInfo } from './engine/service.js';

@@ -7,6 +7,7 @@ import {
   LinkProtocols,
   ManualClock,
   Verdict,
+  defineHookPoint,
   type NetInterface,
   type PacketBuffer,
   type StackModule,
@@ -267,5 +268,38 @@ describe('a third-party module with hooks', () => {
     d0.inject(Array.from({ length: 10 }, (_, i) => testFrame(PROBE_PROTO, [i])));
     expect(d1.sent).toHaveLength(10);
     expect(d1.sendCalls).toBe(1);
+  });
+});
+
+describe('module timers', () => {
+  it('forget a timer disposed before unload, so per-entry timers do not grow the module record', () => {
+    const clock = new ManualClock();
+    const stack = createStack({ clock });
+    let ctxRef: import('@stack/core').ModuleContext | null = null;
+    stack.load({ name: 'timers', attach: (ctx) => void (ctxRef = ctx) });
+    const before = stack.moduleRegistrations('timers');
+    let fired = 0;
+    for (let i = 0; i < 1000; i++) {
+      const t = ctxRef!.createTimer(() => fired++);
+      t.start(10);
+      t.dispose();
+    }
+    const kept = ctxRef!.createTimer(() => fired++);
+    kept.start(10);
+    expect(stack.moduleRegistrations('timers')).toBe(before + 1);
+    clock.advance(20);
+    expect(fired).toBe(1);
+    kept.start(10);
+    expect(stack.unload('timers')).toEqual({ ok: true });
+    expect(clock.pending).toBe(0);
+  });
+
+  it('hook points are matched by name, so a module can hook a point of a package it does not import', () => {
+    const { stack, d0 } = setup();
+    const seen: string[] = [];
+    const sameNameKey = defineHookPoint<PacketBuffer>('test', 'pre-input');
+    stack.load({ name: 'outsider', attach: (ctx) => ctx.hook(sameNameKey, { id: 'o', fn: () => (seen.push('o'), Verdict.PASS) }) });
+    d0.inject([testFrame(PROBE_PROTO, [1])]);
+    expect(seen).toEqual(['o']);
   });
 });

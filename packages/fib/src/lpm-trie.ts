@@ -136,7 +136,7 @@ export class LpmTrie {
       const oldLeafvec = this.nodes[base + 1];
       const oldLeafBase = this.nodes[base + 2];
       const oldChildBase = this.nodes[base + 3];
-      const fallback = 0;
+      const fallback = this.regionDefault(chunk, kk);
       this.buildNode(node, kk, this.store.chunkOffset[chunk], lo, hi, fallback, 0);
       this.freeChildren(oldVector, oldLeafvec, oldLeafBase, oldChildBase);
       return;

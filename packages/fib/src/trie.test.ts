@@ -37,17 +37,22 @@ for (const words of [1, 4]) {
   for (const topBits of words === 1 ? [16, 17] : [16, 18]) {
     describe(`LpmTrie words=${words} top=${topBits}`, () => {
       const maxLen = words * 32;
-      // Keys drawn near each other so prefixes nest often.
-      const arbKey = fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: words, maxLength: words }).map((k) => {
-        k[0] = (k[0] & 0x8f0f00ff) | 0x0a000000;
-        return k;
-      });
-      const arbPrefix = fc.record({ key: arbKey, len: fc.integer({ min: 0, max: maxLen }), nh: fc.integer({ min: 0, max: 5 }) });
-      const arbOp = fc.record({ add: fc.boolean(), p: arbPrefix, batch: fc.boolean() });
+      // Keys drawn from a few dense regions so prefixes nest deeply and share chunks.
+      const arbKey = fc
+        .tuple(fc.integer({ min: 0, max: 2 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: words, maxLength: words }))
+        .map(([region, r]) => {
+          const k = r.map((w) => w & 0x00000f0f);
+          k[0] = (k[0] & 0x0000ffff) | ((0x0a010000 + region * 0x10000) & 0xffff0000);
+          k[0] ^= r[0] & 0x30003000;
+          return k.map((w) => w | 0);
+        });
+      const arbLen = fc.oneof(fc.integer({ min: 0, max: maxLen }), fc.integer({ min: topBits, max: Math.min(maxLen, topBits + 16) }));
+      const arbPrefix = fc.record({ key: arbKey, len: arbLen, nh: fc.integer({ min: 0, max: 5 }) });
+      const arbOp = fc.record({ add: fc.boolean(), p: arbPrefix, batch: fc.boolean() }); // batch: flush point
 
       it('matches a linear scan after random adds and deletes', () => {
         fc.assert(
-          fc.property(fc.array(arbOp, { maxLength: 60 }), fc.array(arbKey, { minLength: 20, maxLength: 20 }), (ops, probes) => {
+          fc.property(fc.boolean(), fc.array(arbOp, { minLength: 10, maxLength: 80 }), fc.array(arbKey, { minLength: 20, maxLength: 20 }), (batched, ops, probes) => {
             const store = new PrefixStore(words, topBits);
             const trie = new LpmTrie(store);
             const ref = new Map<string, { key: number[]; len: number; nh: number }>();
@@ -63,19 +68,23 @@ for (const words of [1, 4]) {
                 const v = ref.get(victim)!;
                 ref.delete(victim);
                 store.remove(store.find(v.key, 0, v.len));
-                if (op.batch) trie.markDirty(v.key, 0, v.len);
+                if (batched) trie.markDirty(v.key, 0, v.len);
                 else trie.update(v.key, 0, v.len);
                 continue;
               }
-              if (op.batch) trie.markDirty(key, 0, op.p.len);
+              // Batched runs coalesce changes and flush now and then; the others update at once.
+              if (batched) trie.markDirty(key, 0, op.p.len);
               else trie.update(key, 0, op.p.len);
-              if (!op.batch) trie.flush();
+              if (batched && op.batch) trie.flush();
             }
-            trie.flush();
+            if (batched) trie.flush();
             const all = [...probes];
             for (const p of ref.values()) {
               all.push(p.key);
               all.push(p.key.map((w, i) => (i === words - 1 ? w | 1 : w)));
+              // The last address of the prefix, and one inside it built from a probe's bits.
+              all.push(p.key.map((w, i) => w | ~maskWord(-1, i, p.len)));
+              all.push(p.key.map((w, i) => w | (probes[p.nh][i] & ~maskWord(-1, i, p.len))));
             }
             for (const a of all) {
               const expected = naive(ref, a, words);
@@ -84,7 +93,7 @@ for (const words of [1, 4]) {
               if (words === 4) expect(trieLookup6Words(trie, Uint32Array.from(a), 0)).toBe(expected);
             }
           }),
-          { numRuns: 300 },
+          { numRuns: 150 },
         );
       });
     });

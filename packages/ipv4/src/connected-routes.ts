@@ -54,6 +54,6 @@ export class ConnectedRoutes {
 }
 
 function keyOf(addr: InterfaceAddress): string {
-  const value = addr.address.value as number;
+  const value = addr.address.family === 'ipv4' ? addr.address.value : 0;
   return `${(value & netmask4(addr.prefixLength)) >>> 0}/${addr.prefixLength}@${addr.ifindex}`;
 }

@@ -33,9 +33,12 @@ export class Forwarder {
     if (v.optionsLength > 0 && this.hasSourceRoute(v)) return drop(buf, c['source-route']);
     // RFC 1812 §5.3.1: a datagram whose TTL would reach 0 is discarded with time exceeded.
     if (v.ttl <= 1) {
+      this.offence.fib = buf.fib;
       this.answer(buf, ifp, Icmpv4Type.TIME_EXCEEDED, Icmpv4TimeExceededCode.TTL_EXCEEDED, 0);
       return drop(buf, c['ttl-exceeded']);
     }
+    // Errors go back through the FIB the packet arrived in, whatever table policy routing picks.
+    this.offence.fib = buf.fib;
     let b: PacketBuffer | null = buf;
     if (!this.routeSite.empty) {
       b = this.routeSite.run(b, ifp);
@@ -71,7 +74,6 @@ export class Forwarder {
   private answer(buf: PacketBuffer, ifp: NetInterface, type: number, code: number, rest: number): void {
     const o: OffenceContext & { ifindex: number; fib: number; linkFlags: number } = this.offence;
     o.ifindex = ifp.index;
-    o.fib = buf.fib;
     o.linkFlags = buf.linkFlags;
     this.errors.send(type, code, rest, buf.data, buf.start, buf.length, o);
   }

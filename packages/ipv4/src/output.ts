@@ -1,5 +1,6 @@
 import {
   ipv4FromBytes,
+  ipv4ToBytes,
   isIpv4Multicast,
   PacketFlags,
   type HookSite,
@@ -90,8 +91,8 @@ export class Ipv4Output {
     buf.fib = fib;
     buf.outIfindex = ifp.index;
     buf.flags |= PacketFlags.LOCAL_OUT;
-    writeAddress(buf.src, source);
-    writeAddress(buf.dst, dst);
+    ipv4ToBytes(source, buf.src, 0);
+    ipv4ToBytes(dst, buf.dst, 0);
     return buf;
   }
 
@@ -181,9 +182,3 @@ export class Ipv4Output {
   }
 }
 
-function writeAddress(slot: Uint8Array, value: number): void {
-  slot[0] = value >>> 24;
-  slot[1] = value >>> 16;
-  slot[2] = value >>> 8;
-  slot[3] = value;
-}

@@ -1,4 +1,4 @@
-import { type Counter, type PacketAllocator, type PacketBuffer, type Timer } from '@stack/core';
+import { ipv4ToBytes, type Counter, type PacketAllocator, type PacketBuffer, type Timer } from '@stack/core';
 import { Ipv4PacketView, IPV4_MIN_HEADER_LENGTH } from './wire/index.js';
 
 /** Largest IPv4 datagram (RFC 791 §3.1: total length is 16 bits). */
@@ -172,6 +172,8 @@ export class Reassembler {
     out.linkFlags = e.linkFlags;
     out.family = 'ipv4';
     out.networkOffset = out.start;
+    ipv4ToBytes(e.src, out.src, 0);
+    ipv4ToBytes(e.dst, out.dst, 0);
     c.ok.inc();
     this.free(e);
     return out;
@@ -283,3 +285,4 @@ export class Reassembler {
     e.timer?.stop();
   }
 }
+

@@ -9,18 +9,18 @@ import { prefixContains4, type InterfaceAddress, type NetInterface, type Stack }
 export function selectSource4(stack: Stack, ifp: NetInterface | null, dst: number, nextHop: number): number {
   if (ifp !== null) {
     const onLink = matching(ifp, dst, nextHop);
-    if (onLink !== null) return onLink.address.value as number;
+    if (onLink !== null) return value4(onLink);
     const first = firstActive(ifp);
-    if (first !== null) return first.address.value as number;
+    if (first !== null) return value4(first);
   }
   let fallback: InterfaceAddress | null = null;
   for (const other of stack.interfaces.list()) {
     const a = firstActive(other);
     if (a === null) continue;
-    if (other !== stack.loopback) return a.address.value as number;
+    if (other !== stack.loopback) return value4(a);
     fallback ??= a;
   }
-  return fallback === null ? 0 : (fallback.address.value as number);
+  return fallback === null ? 0 : value4(fallback);
 }
 
 function matching(ifp: NetInterface, dst: number, nextHop: number): InterfaceAddress | null {
@@ -41,4 +41,9 @@ function firstActive(ifp: NetInterface): InterfaceAddress | null {
     if (a.address.family === 'ipv4' && a.isActive(ifp)) return a;
   }
   return null;
+}
+
+/** The address of an IPv4 interface address as an unsigned 32-bit integer. */
+function value4(a: InterfaceAddress): number {
+  return a.address.family === 'ipv4' ? a.address.value : 0;
 }

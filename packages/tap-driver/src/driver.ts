@@ -64,7 +64,7 @@ export function resolveTapOptions(options: TapOptions = {}): ResolvedTapOptions 
   const name = options.name ?? '';
   const create = options.create ?? name === '';
   if (!create && name === '') throw new TypeError('openTap: a name is required unless create is true');
-  if (Buffer.byteLength(name) > 15) throw new TypeError(`openTap: interface name too long: ${name}`);
+  if (new TextEncoder().encode(name).length > 15) throw new TypeError(`openTap: interface name too long: ${name}`);
   const batch = options.batch ?? 128;
   if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
     throw new RangeError('openTap: batch must be an integer in [1, 4096]');

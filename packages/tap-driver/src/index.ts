@@ -1,11 +1,6 @@
-/**
- * `@stack/tap-driver`: a {@link @stack/core#LinkDriver} on Linux TAP devices, through a native
- * N-API addon with batched, non-blocking I/O on the event loop.
- *
- * The addon is optional: when it is not built, {@link isTapAvailable} returns false and
- * {@link openTap} rejects with an explanation.
- * @packageDocumentation
- */
+// @stack/tap-driver: a LinkDriver on Linux TAP devices, through a native N-API addon with batched,
+// non-blocking I/O on the event loop. The addon is optional: when it is not built, isTapAvailable()
+// returns false and openTap() rejects with an explanation. See README.md.
 import { TapDriver, resolveTapOptions, type TapOptions } from './driver.js';
 import { loadBinding, tapUnavailableReason } from './native.js';
 

@@ -3,7 +3,7 @@
 // same TAP device, with the same traffic generator, in the same run.
 //
 //   cd /work/main && node --conditions=@stack/source --import tsx tools/bench/src/tap-bench.ts \
-//     [--seconds 2] [--repeat 3] [--batch 128] [--sizes 64,1500]
+//     [--seconds 2] [--repeat 5] [--batch 128] [--sizes 64,1500]
 //
 // Needs root (network namespaces, TAP devices), `ip`, `cc` and the built addon. Everything happens
 // in a network namespace named stk-bench-<pid>, deleted at the end (also on failure or Ctrl-C).
@@ -15,11 +15,12 @@
 // the rate is what the kernel counted as received (rx_packets of the TAP) over the writer's time.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PacketPool, type LinkDriverSink, type PacketBuffer } from '@stack/core';
 import { isTapAvailable, openTap, tapUnavailableReason } from '@stack/tap-driver';
+import { machineLine, median } from './machine.js';
 
 interface Args {
   seconds: number;
@@ -29,7 +30,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seconds: 2, repeat: 3, batch: 128, sizes: [64, 1500] };
+  const args: Args = { seconds: 2, repeat: 5, batch: 128, sizes: [64, 1500] };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -100,12 +101,6 @@ function runInNs(argv: string[], timeoutMs: number, onLine?: (line: string) => v
     });
   });
   return { child, done };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function blast(bin: string, size: number): { child: ChildProcess; done: Promise<string> } {
@@ -243,8 +238,8 @@ async function main(): Promise<void> {
     sh('ip', ['-n', NS, 'link', 'set', IF, 'up']);
 
     console.log('# TAP driver benchmark');
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`);
-    console.log(`node ${process.version}, ${ccVersion}`);
+    console.log(`${machineLine()}, Linux ${release()}, load average ${loadavg()[0].toFixed(2)} at start`);
+    console.log(`baseline compiled with: ${ccVersion}, -O2`);
     console.log(
       `command: cd /work/main && node --conditions=@stack/source --import tsx tools/bench/src/tap-bench.ts ${process.argv.slice(2).join(' ')}`.trimEnd(),
     );

@@ -1,5 +1,5 @@
+import { ByteView, isValidRegion } from '@stack/core';
 import { ARP_FIXED_LENGTH, ARP_HARDWARE_ETHERNET, ARP_PROTOCOL_IPV4 } from './arp-constants.js';
-import { isValidRegion } from './region.js';
 
 /**
  * Why an ARP packet was refused:
@@ -23,39 +23,8 @@ const OP = 6;
  * padding) are ignored.
  * @public
  */
-export class ArpPacketView {
-  private _bytes: Uint8Array;
-  private _offset: number;
-  private _length: number;
+export class ArpPacketView extends ByteView {
 
-  constructor(bytes: Uint8Array = new Uint8Array(0), offset = 0, length = bytes.length - offset) {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-  }
-
-  /** Points the view at another packet; returns the view for chaining. */
-  reset(bytes: Uint8Array, offset: number, length: number): this {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-    return this;
-  }
-
-  /** The underlying buffer. */
-  get bytes(): Uint8Array {
-    return this._bytes;
-  }
-
-  /** Where the packet starts in {@link ArpPacketView.bytes}. */
-  get offset(): number {
-    return this._offset;
-  }
-
-  /** Bytes available to the view (may include link padding). */
-  get length(): number {
-    return this._length;
-  }
 
   /** Validates the address lengths against the bytes available; `null` when valid. Never throws. */
   check(): ArpFailure | null {
@@ -197,29 +166,9 @@ export class ArpPacketView {
     this.write32At(this.tpaOffset, value);
   }
 
-  private read16(field: number): number {
-    const at = this._offset + field;
-    return (this._bytes[at] << 8) | this._bytes[at + 1];
-  }
 
-  private write16(field: number, value: number): void {
-    const at = this._offset + field;
-    this._bytes[at] = value >>> 8;
-    this._bytes[at + 1] = value;
-  }
 
-  private read32At(at: number): number {
-    const b = this._bytes;
-    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-  }
 
-  private write32At(at: number, value: number): void {
-    const b = this._bytes;
-    b[at] = value >>> 24;
-    b[at + 1] = value >>> 16;
-    b[at + 2] = value >>> 8;
-    b[at + 3] = value;
-  }
 
   private copyOut(at: number, count: number, out: Uint8Array, outOffset: number): void {
     for (let i = 0; i < count; i++) out[outOffset + i] = this._bytes[at + i];

@@ -28,7 +28,12 @@ function readWord(bytes: Uint8Array, i: number): number {
  * Allocation-free variant of {@link solicitedNodeMulticast}; `src` and `out` may be the same.
  * @public
  */
-export function writeSolicitedNodeMulticast(src: Uint8Array, srcOffset: number, out: Uint8Array, outOffset: number): void {
+export function writeSolicitedNodeMulticast(
+  src: Uint8Array,
+  srcOffset: number,
+  out: Uint8Array,
+  outOffset: number,
+): void {
   const b13 = src[srcOffset + 13];
   const b14 = src[srcOffset + 14];
   const b15 = src[srcOffset + 15];

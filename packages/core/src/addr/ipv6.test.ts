@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressError } from './address-error.js';
 import { Ipv4Address } from './ipv4-address.js';
-import { Ipv6Address, Ipv6MulticastScope, multicastScope, solicitedNodeMulticast, writeSolicitedNodeMulticast } from './ipv6-address.js';
+import {
+  Ipv6Address,
+  Ipv6MulticastScope,
+  multicastScope,
+  solicitedNodeMulticast,
+  writeSolicitedNodeMulticast,
+} from './ipv6-address.js';
 
 const p = Ipv6Address.parse;
 

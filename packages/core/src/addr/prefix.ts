@@ -1,6 +1,5 @@
 import { AddressError } from './address-error.js';
-import type { AddressFamily, IpAddress } from './ip-address.js';
-import { tryParseIpAddress } from './ip-address.js';
+import { type AddressFamily, type IpAddress, tryParseIpAddress } from './ip-address.js';
 import { Ipv4Address } from './ipv4-address.js';
 import { commonPrefixLength4, netmask4, prefixLengthFromNetmask4 } from './ipv4-int.js';
 import { Ipv6Address } from './ipv6-address.js';

@@ -42,7 +42,9 @@ function expectDefaultMetadata(buf: PacketBuffer): void {
 describe('PacketBuffer', () => {
   it('starts empty at its headroom with default metadata', () => {
     const buf = new PacketBuffer(new Uint8Array(100), 40);
-    expect([buf.start, buf.end, buf.length, buf.headroom, buf.tailroom, buf.capacity]).toEqual([40, 40, 0, 40, 60, 100]);
+    expect([buf.start, buf.end, buf.length, buf.headroom, buf.tailroom, buf.capacity]).toEqual([
+      40, 40, 0, 40, 60, 100,
+    ]);
     expect(buf.pooled).toBe(false);
     expectDefaultMetadata(buf);
     expect(() => new PacketBuffer(new Uint8Array(10), 11)).toThrow(RangeError);
@@ -161,7 +163,12 @@ describe('PacketBuffer', () => {
     expect([...copy.view()]).toEqual([3, 4, 5, 6]);
     expect(copy.data[copy.networkOffset]).toBe(99);
     expect([copy.ifindex, copy.outIfindex, copy.fib, copy.family, copy.linkProtocol, copy.linkFlags]).toEqual([
-      3, 4, 2, 'ipv6', 0x86dd, LinkRxFlags.MULTICAST,
+      3,
+      4,
+      2,
+      'ipv6',
+      0x86dd,
+      LinkRxFlags.MULTICAST,
     ]);
     expect([copy.transportOffset, copy.flags]).toEqual([54, PacketFlags.FORWARDED | PacketFlags.DONT_FRAGMENT]);
     expect([copy.src[0], copy.dst[15], copy.nextHop[7]]).toEqual([1, 2, 3]);

@@ -226,7 +226,9 @@ export class PacketBuffer {
    * given (an oversize buffer comes back unpooled), otherwise unpooled with the same capacity.
    */
   clone(pool?: PacketAllocator): PacketBuffer {
-    const copy = pool ? pool.alloc(this.data.length - this.start, this.start) : new PacketBuffer(new Uint8Array(this.data.length), this.start);
+    const copy = pool
+      ? pool.alloc(this.data.length - this.start, this.start)
+      : new PacketBuffer(new Uint8Array(this.data.length), this.start);
     copy.data.set(this.data.subarray(0, this.end), 0);
     copy.start = this.start;
     copy.end = this.end;

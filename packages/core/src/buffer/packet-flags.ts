@@ -26,4 +26,8 @@ export const PacketFlags = {
   DONT_FRAGMENT: 4,
   /** Sent by this stack to itself and turned around at the loopback point. */
   LOOPED_BACK: 8,
+  /** Set by the network layer on input: the destination is a broadcast address. */
+  NET_BROADCAST: 16,
+  /** Set by the network layer on input: the destination is a multicast group. */
+  NET_MULTICAST: 32,
 } as const;

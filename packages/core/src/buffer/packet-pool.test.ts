@@ -35,9 +35,15 @@ describe('PacketPool', () => {
     expect(pool.freeCount).toBe(1);
     const again = pool.alloc(50, 16);
     expect(again).toBe(first);
-    expect([again.start, again.end, again.ifindex, again.family, again.linkProtocol, again.networkOffset, again.src[0]]).toEqual([
-      16, 16, 0, null, -1, -1, 0,
-    ]);
+    expect([
+      again.start,
+      again.end,
+      again.ifindex,
+      again.family,
+      again.linkProtocol,
+      again.networkOffset,
+      again.src[0],
+    ]).toEqual([16, 16, 0, null, -1, -1, 0]);
     expect(pool.stats).toMatchObject({ allocated: 2, reused: 1, released: 1, inUse: 1 });
   });
 

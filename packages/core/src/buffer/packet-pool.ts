@@ -1,5 +1,4 @@
-import type { PacketAllocator, PacketBufferOwner } from './packet-buffer.js';
-import { PacketBuffer } from './packet-buffer.js';
+import { type PacketAllocator, type PacketBufferOwner, PacketBuffer } from './packet-buffer.js';
 
 /**
  * Options of {@link PacketPool}.
@@ -34,7 +33,8 @@ export interface PacketPoolStats {
 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
 }
 
 /**
@@ -60,7 +60,8 @@ export class PacketPool implements PacketAllocator, PacketBufferOwner {
     checkCount('bufferSize', this.bufferSize, 1);
     checkCount('headroom', this.headroom, 0);
     checkCount('maxFree', this.maxFree, 0);
-    if (this.headroom > this.bufferSize) throw new RangeError(`headroom ${this.headroom} exceeds bufferSize ${this.bufferSize}`);
+    if (this.headroom > this.bufferSize)
+      throw new RangeError(`headroom ${this.headroom} exceeds bufferSize ${this.bufferSize}`);
   }
 
   /** Live counters (read-only view). */

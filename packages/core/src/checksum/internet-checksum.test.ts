@@ -78,7 +78,12 @@ describe('internetChecksum / verifyChecksum', () => {
           layout4[10] = (length >>> 8) & 0xff;
           layout4[11] = length & 0xff;
           const v4 = (a: Uint8Array) => ((a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3]) >>> 0;
-          const ours4 = internetChecksum(new Uint8Array(0), 0, 0, pseudoHeaderSum4(v4(src), v4(dst), next, length & 0xffff));
+          const ours4 = internetChecksum(
+            new Uint8Array(0),
+            0,
+            0,
+            pseudoHeaderSum4(v4(src), v4(dst), next, length & 0xffff),
+          );
           expect(ours4).toBe(naiveChecksum(layout4, 0, 12));
         },
       ),

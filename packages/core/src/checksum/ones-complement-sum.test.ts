@@ -88,7 +88,8 @@ describe('chaining partial sums', () => {
       fc.property(fc.uint8Array({ maxLength: 1200 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
         const evenCuts = cuts.map((c) => (c % (bytes.length + 1)) & ~1);
         let sum = 0;
-        for (const [offset, length] of pieces(bytes.length, evenCuts)) sum = onesComplementSum(bytes, offset, length, sum);
+        for (const [offset, length] of pieces(bytes.length, evenCuts))
+          sum = onesComplementSum(bytes, offset, length, sum);
         expect(naiveFold(sum)).toBe(naiveFold(naiveSum(bytes, 0, bytes.length)));
       }),
       { numRuns: 500 },
@@ -99,7 +100,8 @@ describe('chaining partial sums', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 1200 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
         let sum = 0;
-        for (const [offset, length] of pieces(bytes.length, cuts)) sum = onesComplementSumAt(bytes, offset, length, offset, sum);
+        for (const [offset, length] of pieces(bytes.length, cuts))
+          sum = onesComplementSumAt(bytes, offset, length, offset, sum);
         expect(naiveFold(sum)).toBe(naiveFold(naiveSum(bytes, 0, bytes.length)));
       }),
       { numRuns: 500 },

@@ -31,8 +31,24 @@ function sumByBytes(bytes: Uint8Array, offset: number, length: number): number {
   const pairsEnd = offset + (length & ~1);
   const blockEnd = offset + (length & ~15);
   while (i < blockEnd) {
-    high += bytes[i] + bytes[i + 2] + bytes[i + 4] + bytes[i + 6] + bytes[i + 8] + bytes[i + 10] + bytes[i + 12] + bytes[i + 14];
-    low += bytes[i + 1] + bytes[i + 3] + bytes[i + 5] + bytes[i + 7] + bytes[i + 9] + bytes[i + 11] + bytes[i + 13] + bytes[i + 15];
+    high +=
+      bytes[i] +
+      bytes[i + 2] +
+      bytes[i + 4] +
+      bytes[i + 6] +
+      bytes[i + 8] +
+      bytes[i + 10] +
+      bytes[i + 12] +
+      bytes[i + 14];
+    low +=
+      bytes[i + 1] +
+      bytes[i + 3] +
+      bytes[i + 5] +
+      bytes[i + 7] +
+      bytes[i + 9] +
+      bytes[i + 11] +
+      bytes[i + 13] +
+      bytes[i + 15];
     i += 16;
   }
   while (i < pairsEnd) {
@@ -63,7 +79,15 @@ function sumByWords(bytes: Uint8Array, offset: number, length: number): number {
     const blockEnd = i + ((chunkEnd - i) & ~7);
     let s = 0;
     while (i < blockEnd) {
-      s += words[i] + words[i + 1] + words[i + 2] + words[i + 3] + words[i + 4] + words[i + 5] + words[i + 6] + words[i + 7];
+      s +=
+        words[i] +
+        words[i + 1] +
+        words[i + 2] +
+        words[i + 3] +
+        words[i + 4] +
+        words[i + 5] +
+        words[i + 6] +
+        words[i + 7];
       i += 8;
     }
     while (i < chunkEnd) s += words[i++];
@@ -112,7 +136,13 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
  * @throws RangeError when the region is outside `bytes`.
  * @public
  */
-export function onesComplementSumAt(bytes: Uint8Array, offset: number, length: number, position: number, initial = 0): number {
+export function onesComplementSumAt(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  initial = 0,
+): number {
   const sum = onesComplementSum(bytes, offset, length, 0);
   return initial + ((position & 1) === 0 ? sum : swap16(sum));
 }

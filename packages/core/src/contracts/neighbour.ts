@@ -32,9 +32,12 @@ export interface NeighbourResolver {
    * Find the link address for the next hop in `buf.nextHop`. If it is known, write it into
    * `out[0..len)` and return its length; the caller keeps `buf`. Otherwise take ownership of `buf`,
    * queue it (bounded), start resolution and return 0; once resolved the resolver sends it with
-   * `transmit`; on failure it drops it and reports (ICMP unreachable to the sender).
+   * `transmit`; on failure it drops it and reports (ICMP unreachable to the sender). The link layer
+   * keeps the packet's link protocol in `buf.linkProtocol` while it is queued: leave it alone.
    */
   resolve(ifp: NetInterface, buf: PacketBuffer, out: Uint8Array, transmit: NeighbourTransmit): number;
+  /** Upper-layer evidence that a neighbour is reachable (RFC 4861 §7.3.1), e.g. TCP progress. Optional. */
+  confirm?(ifp: NetInterface, address: Uint8Array, offset: number): void;
   /** Listing for `arp -a` / `ndp -a`. */
   list(ifindex?: number): NeighbourInfo[];
   /** Add a permanent entry. `address` and `linkAddress` are text. */

@@ -42,10 +42,12 @@ export type SendError =
 
 /**
  * The result of {@link NetworkProtocol.allocate}: a buffer positioned at the start of the upper
- * layer's `length` bytes (write the transport header and payload there) or an error.
+ * layer's `length` bytes (write the transport header and payload there), or the reason it could
+ * not be allocated. A union rather than a wrapper object, so the hot path allocates nothing:
+ * test with `typeof r === 'string'`.
  * @public
  */
-export type AllocateResult = { readonly ok: true; readonly buf: PacketBuffer } | { readonly ok: false; readonly error: SendError };
+export type AllocateResult = PacketBuffer | SendError;
 
 /**
  * Upper-layer (transport) handler for one protocol number in a network protocol's demux.

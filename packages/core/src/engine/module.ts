@@ -38,6 +38,8 @@ export class ModuleContext {
   readonly name: string;
   private readonly undo: Disposer[] = [];
   private readonly providers = new Set<string>();
+  private readonly timers = new Set<Timer>();
+  private timersTracked = false;
 
   /** @internal */
   constructor(stack: Stack, name: string) {
@@ -88,11 +90,35 @@ export class ModuleContext {
     this.track(this.stack.hooks.register(point, registration, this.name));
   }
 
-  /** A reusable timer whose callback runs as a processing turn; disposed on unload. */
+  /**
+   * A reusable timer whose callback runs as a processing turn; disposed on unload. Disposing it
+   * earlier forgets it, so a module may create and dispose timers per entry without growth.
+   */
   createTimer(callback: () => void): Timer {
     const stack = this.stack;
-    const timer = stack.clock.createTimer(() => stack.batch(callback));
-    this.track(() => timer.dispose());
+    const inner = stack.clock.createTimer(() => stack.batch(callback));
+    const timers = this.timers;
+    const timer: Timer = {
+      start: (delayMs) => inner.start(delayMs),
+      stop: () => inner.stop(),
+      get active() {
+        return inner.active;
+      },
+      get deadline() {
+        return inner.deadline;
+      },
+      dispose: () => {
+        timers.delete(timer);
+        inner.dispose();
+      },
+    };
+    if (!this.timersTracked) {
+      this.timersTracked = true;
+      this.track(() => {
+        for (const t of [...timers]) t.dispose();
+      });
+    }
+    timers.add(timer);
     return timer;
   }
 
@@ -159,6 +185,7 @@ export class ModuleContext {
       }
     }
     this.providers.clear();
+    this.timersTracked = false;
     return errors;
   }
 }

@@ -29,6 +29,8 @@ const STAGES: ReadonlySet<string> = new Set<HookStage>([
 
 /**
  * Declare a hook point key named `<layer>.<stage>`; `stage` must be one of {@link HookStage}.
+ * Points are identified by name, so a module may define its own key for a point another package
+ * declares (e.g. CARP hooking `ether.output`) without importing that package.
  * @public
  */
 export function defineHookPoint<A>(layer: string, stage: HookStage): HookPointKey<A> {

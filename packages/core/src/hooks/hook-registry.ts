@@ -45,7 +45,8 @@ export interface HookPointOptions<A> {
  * @public
  */
 export class HookRegistry {
-  private readonly points = new Map<HookPointKey<unknown>, PointState>();
+  /** Keyed by point name, so a module can hook a point declared by a package it does not import. */
+  private readonly points = new Map<string, PointState>();
   private seq = 0;
   private readonly counters: Counters;
   private readonly ifindexes: () => readonly number[];
@@ -163,7 +164,7 @@ export class HookRegistry {
 
   /** The effective chain on an interface (0: the interface-less chain), enabled hooks first in run order, then disabled ones. */
   list(point: HookPointKey<unknown>, ifindex: number): HookListing[] {
-    const state = this.points.get(point);
+    const state = this.points.get(point.name);
     if (!state) return [];
     const running = state.site.chainFor(ifindex);
     const out: HookListing[] = running.map((id) => this.listing(state, id, true));
@@ -173,7 +174,7 @@ export class HookRegistry {
 
   /** Names of the points that are declared or have hooks. */
   pointNames(): string[] {
-    return [...this.points.keys()].map((p) => p.name).sort();
+    return [...this.points.keys()].sort();
   }
 
   /** Total registered hooks on every point (tests prove an unload left none). */
@@ -194,7 +195,7 @@ export class HookRegistry {
   }
 
   private state(point: HookPointKey<unknown>, release: ((arg: never) => void) | null): PointState {
-    let state = this.points.get(point);
+    let state = this.points.get(point.name);
     if (!state) {
       const errors = this.counters.counter(`hooks.${point.name}.errors`, `hooks at ${point.name} that threw`);
       state = {
@@ -204,7 +205,7 @@ export class HookRegistry {
         explicit: new Map(),
         enabled: new Map(),
       };
-      this.points.set(point, state);
+      this.points.set(point.name, state);
     } else if (release !== null && state.owner === null) {
       // The layer declares after hooks registered early.
       state.site.setRelease(release as (arg: unknown) => void);
@@ -213,14 +214,14 @@ export class HookRegistry {
   }
 
   private existing(point: HookPointKey<unknown>): PointState {
-    const state = this.points.get(point);
+    const state = this.points.get(point.name);
     if (!state) throw new Error(`hook point "${point.name}" is not known`);
     return state;
   }
 
   private forgetIfUnused(point: HookPointKey<unknown>, state: PointState): void {
     if (state.owner === null && state.hooks.size === 0) {
-      this.points.delete(point);
+      this.points.delete(point.name);
       this.counters.remove(`hooks.${point.name}.errors`);
     }
   }

@@ -1,7 +1,7 @@
+import { ByteView, isValidRegion } from '@stack/core';
 import { ETHERTYPE_MIN, isVlanTpid } from './ethertype.js';
 import { isBroadcastMac, isGroupMac, MAC_LENGTH } from './mac.js';
 import { ETHERNET_HEADER_LENGTH } from './padding.js';
-import { isValidRegion } from './region.js';
 import { MAX_VLAN_TAGS, VLAN_TAG_LENGTH } from './vlan.js';
 
 /**
@@ -23,40 +23,14 @@ const TYPE = 12;
  * only meaningful once it returned `null`.
  * @public
  */
-export class EthernetFrameView {
-  private _bytes: Uint8Array;
-  private _offset: number;
-  private _length: number;
+export class EthernetFrameView extends ByteView {
   private _tags = 0;
 
-  constructor(bytes: Uint8Array = new Uint8Array(0), offset = 0, length = bytes.length - offset) {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-  }
-
   /** Points the view at another frame; returns the view for chaining. */
-  reset(bytes: Uint8Array, offset: number, length: number): this {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
+  override reset(bytes: Uint8Array, offset: number, length: number): this {
+    super.reset(bytes, offset, length);
     this._tags = 0;
     return this;
-  }
-
-  /** The underlying buffer. */
-  get bytes(): Uint8Array {
-    return this._bytes;
-  }
-
-  /** Where the frame starts in {@link EthernetFrameView.bytes}. */
-  get offset(): number {
-    return this._offset;
-  }
-
-  /** Length of the frame in bytes (without FCS). */
-  get length(): number {
-    return this._length;
   }
 
   /** Validates the frame and walks its VLAN tags; `null` when valid. Never throws. */
@@ -127,17 +101,17 @@ export class EthernetFrameView {
 
   /** Tag protocol identifier of tag `index` (0 is the outermost). */
   vlanTpid(index: number): number {
-    return this.read16(this._offset + TYPE + index * VLAN_TAG_LENGTH);
+    return this.read16At(this._offset + TYPE + index * VLAN_TAG_LENGTH);
   }
 
   /** Tag control information of tag `index` (0 is the outermost). */
   vlanTci(index: number): number {
-    return this.read16(this._offset + TYPE + index * VLAN_TAG_LENGTH + 2);
+    return this.read16At(this._offset + TYPE + index * VLAN_TAG_LENGTH + 2);
   }
 
   /** Writes the tag control information of tag `index` (0 is the outermost). */
   setVlanTci(index: number, tci: number): void {
-    this.write16(this._offset + TYPE + index * VLAN_TAG_LENGTH + 2, tci);
+    this.write16At(this._offset + TYPE + index * VLAN_TAG_LENGTH + 2, tci);
   }
 
   /** VLAN id of the innermost tag, or -1 for an untagged frame. */
@@ -147,16 +121,16 @@ export class EthernetFrameView {
 
   /** Ethertype after any VLAN tags (the protocol of the payload). */
   get etherType(): number {
-    return this.read16(this._offset + TYPE + this._tags * VLAN_TAG_LENGTH);
+    return this.read16At(this._offset + TYPE + this._tags * VLAN_TAG_LENGTH);
   }
 
   set etherType(value: number) {
-    this.write16(this._offset + TYPE + this._tags * VLAN_TAG_LENGTH, value);
+    this.write16At(this._offset + TYPE + this._tags * VLAN_TAG_LENGTH, value);
   }
 
   /** Ethertype field right after the source address (a TPID when the frame is tagged). */
   get outerEtherType(): number {
-    return this.read16(this._offset + TYPE);
+    return this.read16At(this._offset + TYPE);
   }
 
   /** Length of the link header including VLAN tags. */
@@ -174,14 +148,7 @@ export class EthernetFrameView {
     return this._length - this.headerLength;
   }
 
-  private read16(at: number): number {
-    return (this._bytes[at] << 8) | this._bytes[at + 1];
-  }
 
-  private write16(at: number, value: number): void {
-    this._bytes[at] = value >>> 8;
-    this._bytes[at + 1] = value;
-  }
 }
 
 function copyMac(from: Uint8Array, fromOffset: number, to: Uint8Array, toOffset: number): void {

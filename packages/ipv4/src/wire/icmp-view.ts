@@ -1,6 +1,5 @@
-import { internetChecksum, verifyChecksum } from '@stack/core';
+import { internetChecksum, verifyChecksum, ByteView, isValidRegion } from '@stack/core';
 import { ICMPV4_HEADER_LENGTH } from './icmp-constants.js';
-import { isValidRegion } from './region.js';
 
 /**
  * Why an ICMPv4 message was refused:
@@ -22,39 +21,8 @@ const REST = 4;
  * same four bytes under the names each message type gives them.
  * @public
  */
-export class Icmpv4PacketView {
-  private _bytes: Uint8Array;
-  private _offset: number;
-  private _length: number;
+export class Icmpv4PacketView extends ByteView {
 
-  constructor(bytes: Uint8Array = new Uint8Array(0), offset = 0, length = bytes.length - offset) {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-  }
-
-  /** Points the view at another message; returns the view for chaining. */
-  reset(bytes: Uint8Array, offset: number, length: number): this {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-    return this;
-  }
-
-  /** The underlying buffer. */
-  get bytes(): Uint8Array {
-    return this._bytes;
-  }
-
-  /** Where the message starts in {@link Icmpv4PacketView.bytes}. */
-  get offset(): number {
-    return this._offset;
-  }
-
-  /** Length of the whole message. */
-  get length(): number {
-    return this._length;
-  }
 
   /** Validates the length and (unless told not to) the checksum; `null` when valid. Never throws. */
   check(verifyChecksumToo = true): Icmpv4Failure | null {
@@ -176,14 +144,5 @@ export class Icmpv4PacketView {
     return checksum;
   }
 
-  private read16(field: number): number {
-    const at = this._offset + field;
-    return (this._bytes[at] << 8) | this._bytes[at + 1];
-  }
 
-  private write16(field: number, value: number): void {
-    const at = this._offset + field;
-    this._bytes[at] = value >>> 8;
-    this._bytes[at + 1] = value;
-  }
 }

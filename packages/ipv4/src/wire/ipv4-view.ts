@@ -1,7 +1,7 @@
+import { ByteView, isValidRegion } from '@stack/core';
 import { decrementIpv4Ttl, fillIpv4HeaderChecksum, isIpv4HeaderChecksumValid } from './ipv4-checksum.js';
 import { areIpv4OptionsWellFormed, ipv4Options } from './ipv4-options.js';
 import type { Ipv4Option } from './ipv4-options.js';
-import { isValidRegion } from './region.js';
 
 /**
  * Why an IPv4 packet was refused (each maps to a `netstat -s` style counter):
@@ -46,39 +46,8 @@ const FRAG_MASK = 0x1fff;
  * is `totalLength` bytes long; bytes after it (link padding) are not part of it.
  * @public
  */
-export class Ipv4PacketView {
-  private _bytes: Uint8Array;
-  private _offset: number;
-  private _length: number;
+export class Ipv4PacketView extends ByteView {
 
-  constructor(bytes: Uint8Array = new Uint8Array(0), offset = 0, length = bytes.length - offset) {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-  }
-
-  /** Points the view at another packet; returns the view for chaining. */
-  reset(bytes: Uint8Array, offset: number, length: number): this {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-    return this;
-  }
-
-  /** The underlying buffer. */
-  get bytes(): Uint8Array {
-    return this._bytes;
-  }
-
-  /** Where the packet starts in {@link Ipv4PacketView.bytes}. */
-  get offset(): number {
-    return this._offset;
-  }
-
-  /** Bytes available to the view (may exceed `totalLength` by link padding). */
-  get length(): number {
-    return this._length;
-  }
 
   /**
    * Validates the header; `null` when valid. Never throws. Pass `verifyChecksum = false` when the
@@ -276,29 +245,7 @@ export class Ipv4PacketView {
     this.write16(FLAGS_FRAG, on ? word | flag : word & ~flag);
   }
 
-  private read16(field: number): number {
-    const at = this._offset + field;
-    return (this._bytes[at] << 8) | this._bytes[at + 1];
-  }
 
-  private write16(field: number, value: number): void {
-    const at = this._offset + field;
-    this._bytes[at] = value >>> 8;
-    this._bytes[at + 1] = value;
-  }
 
-  private read32(field: number): number {
-    const b = this._bytes;
-    const at = this._offset + field;
-    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-  }
 
-  private write32(field: number, value: number): void {
-    const b = this._bytes;
-    const at = this._offset + field;
-    b[at] = value >>> 24;
-    b[at + 1] = value >>> 16;
-    b[at + 2] = value >>> 8;
-    b[at + 3] = value;
-  }
 }

@@ -1,5 +1,5 @@
+import { ByteView, isValidRegion } from '@stack/core';
 import { fillUdpChecksum, isUdpChecksumValid } from './udp-checksum.js';
-import { isValidRegion } from './region.js';
 
 /**
  * Why a UDP datagram was refused:
@@ -28,39 +28,8 @@ const CHECKSUM = 6;
  * datagram is `datagramLength` bytes long; extra bytes delivered after it are not part of it.
  * @public
  */
-export class UdpDatagramView {
-  private _bytes: Uint8Array;
-  private _offset: number;
-  private _length: number;
+export class UdpDatagramView extends ByteView {
 
-  constructor(bytes: Uint8Array = new Uint8Array(0), offset = 0, length = bytes.length - offset) {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-  }
-
-  /** Points the view at another datagram; returns the view for chaining. */
-  reset(bytes: Uint8Array, offset: number, length: number): this {
-    this._bytes = bytes;
-    this._offset = offset;
-    this._length = length;
-    return this;
-  }
-
-  /** The underlying buffer. */
-  get bytes(): Uint8Array {
-    return this._bytes;
-  }
-
-  /** Where the datagram starts in {@link UdpDatagramView.bytes}. */
-  get offset(): number {
-    return this._offset;
-  }
-
-  /** Bytes the network layer delivered (the IP payload length). */
-  get length(): number {
-    return this._length;
-  }
 
   /**
    * Validates the datagram; `null` when valid. Never throws.
@@ -132,14 +101,5 @@ export class UdpDatagramView {
     return fillUdpChecksum(this._bytes, this._offset, this.datagramLength, pseudoSum);
   }
 
-  private read16(field: number): number {
-    const at = this._offset + field;
-    return (this._bytes[at] << 8) | this._bytes[at + 1];
-  }
 
-  private write16(field: number, value: number): void {
-    const at = this._offset + field;
-    this._bytes[at] = value >>> 8;
-    this._bytes[at + 1] = value;
-  }
 }

@@ -1,0 +1,1 @@
+export { ByteView, isValidRegion } from './byte-view.js';

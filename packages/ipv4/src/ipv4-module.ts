@@ -1,0 +1,127 @@
+import {
+  AddressEvents,
+  DemuxTable,
+  LinkProtocols,
+  NetworkProtocolService,
+  RouteTablesService,
+  type PacketBuffer,
+  type StackModule,
+  type UpperProtocolHandler,
+} from '@stack/core';
+import { ConnectedRoutes } from './connected-routes.js';
+import type { Ipv4Control } from './control-types.js';
+import { EchoClient } from './echo-client.js';
+import { Forwarder } from './forwarder.js';
+import { Fragmenter } from './fragmenter.js';
+import { IcmpErrors } from './icmp-errors.js';
+import { IcmpInput } from './icmp-input.js';
+import { Ipv4Input } from './input.js';
+import { createIpv4Counters } from './ipv4-counters.js';
+import { Ipv4Protocol } from './ipv4-protocol.js';
+import { IcmpEchoService, Ipv4ControlService, Ipv4InputHook, Ipv4OutputHook, Ipv4RouteHook } from './keys.js';
+import { ETHERTYPE_IPV4 } from './link-output.js';
+import { LocalAddresses } from './local-addresses.js';
+import { MulticastGroups } from './multicast-groups.js';
+import { resolveIpv4Options, type Ipv4ModuleOptions } from './options.js';
+import { Ipv4Output } from './output.js';
+import { Reassembler, type ReassemblyEntry } from './reassembly.js';
+import { RouteResolver } from './route-resolver.js';
+import { TokenBucket } from './token-bucket.js';
+import { Icmpv4TimeExceededCode, Icmpv4Type, IpProtocol } from './wire/index.js';
+
+/**
+ * The IPv4 + ICMPv4 module (RFC 791, RFC 792, RFC 1122). Requires the route tables; registers
+ * ethertype 0x0800; provides the {@link @stack/core#NetworkProtocolService} variant `'ipv4'`,
+ * {@link IcmpEchoService} variant `'ipv4'` and {@link Ipv4ControlService}; declares the hook
+ * points `ipv4.input`, `ipv4.output` and `ipv4.route`. Options are checked here, so a mistake is
+ * reported before the module is loaded.
+ * @public
+ */
+export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
+  const opts = resolveIpv4Options(options);
+  return {
+    name: 'ipv4',
+    requires: [RouteTablesService],
+    attach(ctx) {
+      const stack = ctx.stack;
+      const routes = ctx.use(RouteTablesService);
+      const counters = createIpv4Counters(ctx);
+      const release = (b: PacketBuffer): void => b.release();
+      const inputSite = ctx.declareHookPoint(Ipv4InputHook, { release });
+      const outputSite = ctx.declareHookPoint(Ipv4OutputHook, { release });
+      const routeSite = ctx.declareHookPoint(Ipv4RouteHook, { release });
+      let forwarding = opts.forwarding;
+
+      const locals = new LocalAddresses(stack.interfaces);
+      const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs);
+      const groups = new MulticastGroups(stack);
+      const resolver = new RouteResolver(stack, routes, locals);
+      const fragmenter = new Fragmenter(stack.pool, stack.pool.headroom);
+      const output = new Ipv4Output(stack, resolver, locals, fragmenter, counters, routeSite, outputSite, opts.defaultTtl);
+      const bucket = opts.rateLimit === null ? null : new TokenBucket(stack.clock, opts.rateLimit.perSecond, opts.rateLimit.burst);
+      const errors = new IcmpErrors(stack, output, locals, counters, bucket);
+      const uppers = new DemuxTable<UpperProtocolHandler>('ipv4.protocols');
+
+      // RFC 792 / RFC 1122 §3.3.2: time exceeded (reassembly) quoting fragment zero's header + 8 bytes.
+      const quote = new Uint8Array(68);
+      const timedOut = (e: ReassemblyEntry): void => {
+        quote.set(e.header.subarray(0, e.headerLength));
+        const n = Math.min(8, e.data === null ? 0 : e.data.length);
+        if (n > 0) quote.set(e.data!.subarray(0, n), e.headerLength);
+        const from = { ifindex: e.ifindex, fib: e.fib, linkFlags: e.linkFlags };
+        errors.send(Icmpv4Type.TIME_EXCEEDED, Icmpv4TimeExceededCode.REASSEMBLY_TIME_EXCEEDED, 0, quote, 0, e.headerLength + n, from);
+      };
+      const reassembler = new Reassembler(
+        { ...opts, headroom: stack.pool.headroom, counters: counters.reass },
+        stack.pool,
+        () => stack.clock.now(),
+        (callback) => ctx.createTimer(callback),
+        timedOut,
+      );
+      const forwarder = new Forwarder(stack, resolver, output, errors, counters, routeSite);
+      const input = new Ipv4Input(locals, groups, reassembler, uppers, errors, forwarder, counters, inputSite, () => forwarding);
+      const echo = new EchoClient(output, stack.clock, counters.icmpOut['echo-request']);
+      const icmp = new IcmpInput(output, locals, uppers, echo, counters, opts.replyToBroadcastEcho);
+      ctx.track(uppers.register(IpProtocol.ICMP, icmp, ctx.name));
+
+      const protocol = new Ipv4Protocol(stack, uppers, output, resolver, locals, groups, errors);
+      const control: Ipv4Control = {
+        get forwarding() {
+          return forwarding;
+        },
+        set forwarding(on: boolean) {
+          forwarding = on;
+        },
+        defaultTtl: opts.defaultTtl,
+        reassemblyUsage: () => ({ datagrams: reassembler.datagrams, bytes: reassembler.bytesInUse }),
+      };
+
+      ctx.onUnload(() => {
+        reassembler.clear();
+        connected.clear();
+        groups.clear();
+        locals.clear();
+      });
+      for (const ifp of stack.interfaces.list()) {
+        for (const addr of ifp.addresses) {
+          locals.add(addr);
+          connected.add(addr);
+        }
+      }
+      ctx.on(AddressEvents, (e) => {
+        if (e.family !== 'ipv4') return;
+        if (e.type === 'ADD') {
+          locals.add(e.addr);
+          connected.add(e.addr);
+        } else if (e.type === 'DELETE') {
+          locals.remove(e.addr);
+          connected.remove(e.addr);
+        }
+      });
+      ctx.register(LinkProtocols, ETHERTYPE_IPV4, input.handler);
+      ctx.provide(NetworkProtocolService, protocol, 'ipv4');
+      ctx.provide(IcmpEchoService, echo, 'ipv4');
+      ctx.provide(Ipv4ControlService, control);
+    },
+  };
+}

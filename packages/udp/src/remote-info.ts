@@ -1,0 +1,32 @@
+import { ipAddressFromBytes, type AddressFamily } from '@stack/core';
+
+/**
+ * Where a datagram came from (Node's `rinfo`). The address text is formatted on first read.
+ * @public
+ */
+export class RemoteInfo {
+  /** `'IPv4'` or `'IPv6'`, as Node reports it. */
+  readonly family: 'IPv4' | 'IPv6';
+  readonly port: number;
+  /** Payload bytes. */
+  readonly size: number;
+  /** Index of the interface it arrived on. */
+  readonly ifindex: number;
+  private readonly bytes: Uint8Array;
+  private text: string | null = null;
+
+  /** @internal */
+  constructor(family: AddressFamily, address: Uint8Array, port: number, size: number, ifindex: number) {
+    this.family = family === 'ipv4' ? 'IPv4' : 'IPv6';
+    this.bytes = address.slice(0, family === 'ipv4' ? 4 : 16);
+    this.port = port;
+    this.size = size;
+    this.ifindex = ifindex;
+  }
+
+  /** Source address text. */
+  get address(): string {
+    this.text ??= ipAddressFromBytes(this.family === 'IPv4' ? 'ipv4' : 'ipv6', this.bytes).toString();
+    return this.text;
+  }
+}
