@@ -85,7 +85,7 @@ export class LpmTrie {
     }
   }
 
-  /** Rebuild every chunk marked dirty. */
+  /** Rebuild every chunk marked dirty; after a large batch, give back unused capacity. */
   flush(): void {
     const list = this.dirtyList;
     this.dirtyList = [];
@@ -93,6 +93,17 @@ export class LpmTrie {
       this.dirty[list[i]] = 0;
       this.rebuildChunk(list[i]);
     }
+    if (list.length > 1024) {
+      this.trim();
+      this.store.trim();
+    }
+  }
+
+  /** Shrink the node and leaf arrays to what is allocated (free lists only hold lower offsets). */
+  trim(): void {
+    const nodeWords = this.nodesUsed * NODE_WORDS;
+    if (this.nodes.length > nodeWords * 1.125 + 1024) this.nodes = this.nodes.slice(0, Math.ceil(nodeWords * 1.0625) + 64);
+    if (this.leaves.length > this.leavesUsed * 1.125 + 1024) this.leaves = this.leaves.slice(0, Math.ceil(this.leavesUsed * 1.0625) + 64);
   }
 
   /** Bring the trie up to date after one prefix changed, rebuilding the smallest covering subtree. */

@@ -1,5 +1,12 @@
 import { maskWord } from './bits.js';
 
+/** Entry capacity of each block size class: about 1.25x apart, so little space is left unused. */
+const CLASS_CAPACITY: readonly number[] = (() => {
+  const out = [1];
+  while (out.length < 90) out.push(Math.max(out[out.length - 1] + 1, Math.floor(out[out.length - 1] * 1.25)));
+  return out;
+})();
+
 /**
  * The routes of one FIB and one address family, kept as sorted entries in typed arrays.
  *
@@ -24,7 +31,7 @@ export class PrefixStore {
   readonly chunkOffset: Int32Array;
   /** Entries in each chunk. */
   readonly chunkCount: Int32Array;
-  /** log2 of each chunk block's capacity in entries; -1 when the chunk has no block. */
+  /** Size class of each chunk's block (see CLASS_CAPACITY); -1 when the chunk has no block. */
   readonly chunkClass: Int8Array;
   /** Number of prefixes of each length (lets searches skip lengths that are absent). */
   readonly lengthCount: Int32Array;
@@ -52,7 +59,7 @@ export class PrefixStore {
     this.data = new Int32Array(1024);
     this.extras = new Int32Array(64);
     this.probe = new Int32Array(words);
-    for (let i = 0; i < 31; i++) this.freeBlocks.push([]);
+    for (let i = 0; i < CLASS_CAPACITY.length; i++) this.freeBlocks.push([]);
   }
 
   chunkOf(key: ArrayLike<number>, offset: number): number {
@@ -138,7 +145,7 @@ export class PrefixStore {
     const count = this.chunkCount[chunk];
     const cls = this.chunkClass[chunk];
     const size = this.entrySize;
-    if (cls < 0 || count === 1 << cls) this.growChunk(chunk, cls + 1);
+    if (cls < 0 || count === CLASS_CAPACITY[cls]) this.growChunk(chunk, cls + 1);
     const base = this.chunkOffset[chunk];
     const pos = base + index * size;
     const d = this.data;
@@ -194,6 +201,11 @@ export class PrefixStore {
     this.extrasFree = i;
   }
 
+  /** Give back the unused tail of the entry array (after a bulk load). */
+  trim(): void {
+    if (this.data.length > this.used * 1.125 + 1024) this.data = this.data.slice(0, this.used + 1024);
+  }
+
   /** Bytes held by the typed arrays of this store. */
   byteLength(): number {
     return (
@@ -219,7 +231,7 @@ export class PrefixStore {
 
   private growChunk(chunk: number, cls: number): void {
     const size = this.entrySize;
-    const block = this.allocBlock(cls, (1 << cls) * size);
+    const block = this.allocBlock(cls, CLASS_CAPACITY[cls] * size);
     const oldClass = this.chunkClass[chunk];
     if (oldClass >= 0) {
       const old = this.chunkOffset[chunk];
@@ -235,7 +247,7 @@ export class PrefixStore {
     if (free.length > 0) return free.pop()!;
     const at = this.used;
     if (at + words > this.data.length) {
-      const grown = new Int32Array(Math.max(at + words, Math.ceil(this.data.length * 1.5)));
+      const grown = new Int32Array(Math.max(at + words, Math.ceil(this.data.length * 1.25)));
       grown.set(this.data);
       this.data = grown;
     }

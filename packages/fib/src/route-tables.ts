@@ -19,9 +19,9 @@ export interface RouteTablesOptions {
   readonly onChange?: (event: RouteChangeEvent) => void;
   /** Lets a caller skip building events nobody listens to. */
   readonly wantsEvents?: () => boolean;
-  /** Bits of the IPv4 direct-pointing level (8..24). Default 17. */
+  /** Bits of the IPv4 direct-pointing level (8..24). Default 19. */
   readonly ipv4TopBits?: number;
-  /** Bits of the IPv6 direct-pointing level (8..24). Default 16. */
+  /** Bits of the IPv6 direct-pointing level (8..24). Default 18. */
   readonly ipv6TopBits?: number;
 }
 
@@ -82,8 +82,8 @@ export class FibSet implements RouteTables {
     this.addAddrAllFibs = options.addAddrAllFibs ?? true;
     this.onChange = options.onChange;
     this.wantsEvents = options.wantsEvents;
-    this.topBits4 = checkTopBits(options.ipv4TopBits ?? 17, 'ipv4TopBits');
-    this.topBits6 = checkTopBits(options.ipv6TopBits ?? 16, 'ipv6TopBits');
+    this.topBits4 = checkTopBits(options.ipv4TopBits ?? 19, 'ipv4TopBits');
+    this.topBits6 = checkTopBits(options.ipv6TopBits ?? 18, 'ipv6TopBits');
     const count = options.fibs ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > MAX_FIB + 1) throw new RouteError('fibs', `fibs must be an integer in 1..${MAX_FIB + 1}`);
     for (let i = 0; i < count; i++) this.createFib(i);

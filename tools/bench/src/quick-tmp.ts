@@ -26,3 +26,4 @@ const b6 = new Uint8Array(N * 16); const dv = new DataView(b6.buffer);
 for (let i = 0; i < N; i++) { const [a, l] = v6[(Math.random() * v6.length) | 0]; b6.set(a.bytes, i * 16); for (let k = l; k < 128; k++) if (Math.random() < 0.5) b6[i * 16 + (k >> 3)] |= 0x80 >> (k & 7); }
 for (let r = 0; r < 3; r++) { t0 = performance.now(); t.lookup6Burst(0, b6, out, N); const ms = performance.now() - t0; console.log('v6 in-prefix', (N / ms / 1000).toFixed(1), 'M/s'); }
 const anyT = t as any; const tr = anyT.tries4[0]; console.log('v4 usage', tr.usage(), tr.nodes.length/4, tr.leaves.length); const tr6 = anyT.tries6[0]; console.log('v6 usage', tr6.usage(), tr6.nodes.length/4, tr6.leaves.length);
+console.log('bump', tr6.nodesUsed, tr6.leavesUsed, tr6.dirtyList.length, tr.nodesUsed, tr.leavesUsed);
