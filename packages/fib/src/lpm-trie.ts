@@ -93,7 +93,7 @@ export class LpmTrie {
       this.dirty[list[i]] = 0;
       this.rebuildChunk(list[i]);
     }
-    if (list.length > 1024) {
+    if (list.length > 64) {
       this.trim();
       this.store.trim();
     }

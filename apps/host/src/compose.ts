@@ -1,0 +1,95 @@
+// Builds a host stack from a validated configuration: modules, interfaces, addresses, routes and
+// services. Interfaces attach to TAP devices or to ports of named simulated switches.
+import { createStack, MacAddress, RouteFlags, RouteTablesService, type Clock, type LinkDriver, type Stack } from '@stack/core';
+import { arpModule } from '@stack/arp';
+import { etherModule } from '@stack/ether';
+import { fibModule } from '@stack/fib';
+import { ipv4Module } from '@stack/ipv4';
+import { SimNetwork, type SimSwitch } from '@stack/sim';
+import { createSocket, udpModule, type UdpSocket } from '@stack/udp';
+import { ConfigError, type HostConfig } from './config.js';
+
+/** Where simulated interfaces plug in: one switch per network name, created on demand. */
+export class SimFabric {
+  readonly net: SimNetwork;
+  private readonly switches = new Map<string, SimSwitch>();
+  constructor(net: SimNetwork) {
+    this.net = net;
+  }
+  switchFor(name: string): SimSwitch {
+    let sw = this.switches.get(name);
+    if (!sw) {
+      sw = this.net.switch({ name });
+      this.switches.set(name, sw);
+    }
+    return sw;
+  }
+}
+
+export interface HostEnvironment {
+  readonly clock?: Clock;
+  readonly fabric?: SimFabric;
+  /** Opens a TAP device (the app passes @stack/tap-driver's openTap; tests may pass a fake). */
+  readonly openTap?: (name: string) => Promise<LinkDriver>;
+}
+
+export interface Host {
+  readonly stack: Stack;
+  readonly services: { udpEcho?: UdpSocket };
+  close(): Promise<void>;
+}
+
+/** Compose the stack the configuration describes. */
+export async function createHost(config: HostConfig, env: HostEnvironment = {}): Promise<Host> {
+  const stack = createStack({ name: 'stack-host', clock: env.clock });
+  stack.load(fibModule());
+  stack.load(etherModule());
+  stack.load(arpModule());
+  stack.load(ipv4Module({ forwarding: config.forwarding }));
+  stack.load(udpModule());
+  stack.loopback.addAddress({ address: '127.0.0.1/8' });
+
+  for (const [i, ic] of config.interfaces.entries()) {
+    let driver: LinkDriver;
+    if (ic.tap !== undefined) {
+      if (!env.openTap) throw new ConfigError(`interfaces[${i}].tap`, 'TAP devices are not available here');
+      driver = await env.openTap(ic.tap);
+    } else {
+      if (!env.fabric) throw new ConfigError(`interfaces[${i}].sim`, 'no simulated network is available here');
+      driver = env.fabric.switchFor(ic.sim!).port({ name: `${ic.name}-port`, mac: ic.mac === undefined ? undefined : MacAddress.parse(ic.mac).toBytes() });
+    }
+    const ifp = stack.interfaces.add({ name: ic.name, driver, mtu: ic.mtu, hardwareAddress: ic.mac, fib: ic.fib });
+    for (const a of ic.addresses) ifp.addAddress({ address: a.address, prefixLength: a.prefixLength });
+  }
+
+  const routes = stack.services.get(RouteTablesService);
+  for (const [i, r] of config.routes.entries()) {
+    const field = `routes[${i}]`;
+    let ifindex = r.interface !== undefined ? stack.interfaces.require(r.interface).index : undefined;
+    if (ifindex === undefined && r.via) {
+      const connected = routes.get(r.fib, r.via);
+      if (!connected || (connected.flags & RouteFlags.GATEWAY) !== 0) throw new ConfigError(`${field}.via`, `gateway ${r.via.toString()} is not on a connected network`);
+      ifindex = connected.ifindex;
+    }
+    routes.add(r.fib, { prefix: r.prefix, prefixLength: r.prefixLength, gateway: r.via, ifindex, source: 'static' });
+  }
+
+  const services: Host['services'] = {};
+  if (config.services.udpEcho) {
+    const sock = createSocket(stack, { type: 'udp4' });
+    sock.on('message', (msg, rinfo) => {
+      sock.send(msg, rinfo.port, rinfo.address);
+    });
+    sock.bind(config.services.udpEcho.port);
+    services.udpEcho = sock;
+  }
+
+  return {
+    stack,
+    services,
+    async close() {
+      services.udpEcho?.close();
+      await stack.destroy();
+    },
+  };
+}
