@@ -33,14 +33,28 @@ async function demo(args: string[]): Promise<number> {
 
 async function run(file: string): Promise<number> {
   const config = parseConfig(readFileSync(file, 'utf8'));
-  const host = await createHost(config, { openTap });
+  let pcapFd: number | null = null;
+  const pcapSink = (pcapFile: string) => {
+    const fd = openSync(pcapFile, 'w');
+    pcapFd = fd;
+    return (chunk: Uint8Array): void => {
+      writeSync(fd, chunk);
+    };
+  };
+  const host = await createHost(config, { openTap, pcapSink });
   const { stack } = host;
+  if (host.capture) {
+    const { captured, uncaptured } = host.capture;
+    if (captured.length > 0) console.log(`stack-host: capturing ${captured.join(', ')} to ${config.pcap}`);
+    if (uncaptured.length > 0) console.log(`stack-host: cannot capture ${uncaptured.join(', ')} (the driver does not support observe())`);
+  }
   console.log(`stack-host: running with ${config.interfaces.map((i) => i.name).join(', ')}; type "help"`);
   let closing = false;
   const close = async (): Promise<void> => {
     if (closing) return;
     closing = true;
     await host.close();
+    if (pcapFd !== null) closeSync(pcapFd);
     process.exit(0);
   };
   process.on('SIGINT', () => void close());

@@ -4,7 +4,7 @@ import { Fib, type FamilyTable } from './family-table.js';
 import type { LpmTrie } from './lpm-trie.js';
 import { GROUP_BASE, NextHopTable } from './next-hops.js';
 import { addressFromKey, addressKey, validatePrefix, validateRoute, type ValidRoute } from './route-spec.js';
-import { trieLookup4, trieLookup6, trieLookup6Words } from './trie-lookup.js';
+import { trieLookup4, trieLookup4Burst, trieLookup6, trieLookup6Words } from './trie-lookup.js';
 
 /**
  * Options of {@link createRouteTables}.
@@ -264,9 +264,9 @@ export class FibSet implements RouteTables {
       out.fill(-1, 0, count);
       return;
     }
+    trieLookup4Burst(trie, dsts, out, count);
     for (let i = 0; i < count; i++) {
-      const id = trieLookup4(trie, dsts[i]);
-      out[i] = id >= GROUP_BASE ? this.hops.select(id, flowHashes === undefined ? 0 : flowHashes[i]) : id;
+      if (out[i] >= GROUP_BASE) out[i] = this.hops.select(out[i], flowHashes === undefined ? 0 : flowHashes[i]);
     }
   }
 

@@ -71,3 +71,34 @@ export function trieLookup6Words(trie: LpmTrie, words: Uint32Array | Int32Array,
     }
   }
 }
+
+/** {@link trieLookup4} over `count` destinations, with the trie's arrays held in locals. */
+export function trieLookup4Burst(trie: LpmTrie, dsts: Uint32Array | Int32Array, out: Int32Array, count: number): void {
+  const topBits = trie.topBits;
+  const topShift = 32 - topBits;
+  const top = trie.top;
+  const nodes = trie.nodes;
+  const leaves = trie.leaves;
+  for (let i = 0; i < count; i++) {
+    const dst = dsts[i];
+    const t = top[dst >>> topShift];
+    if (t >= 0) {
+      out[i] = t - 1;
+      continue;
+    }
+    let n = ~t;
+    let k = topBits;
+    for (;;) {
+      const v = (dst << k) >>> 27;
+      const b = n << 2;
+      const vector = nodes[b];
+      if ((vector >>> v) & 1) {
+        n = nodes[b + 3] + popcount32(vector & ((1 << v) - 1));
+        k += 5;
+      } else {
+        out[i] = leaves[nodes[b + 2] + popcount32(nodes[b + 1] & ((2 << v) - 1)) - 1] - 1;
+        break;
+      }
+    }
+  }
+}

@@ -99,3 +99,16 @@ for (const words of [1, 4]) {
     });
   }
 }
+
+describe('LpmTrie in-place rebuild', () => {
+  it('keeps a covering prefix as the default of a rebuilt inner node', () => {
+    const store = new PrefixStore(1, 16);
+    const trie = new LpmTrie(store);
+    const ip = (s: string) => s.split('.').reduce((a, b) => a * 256 + Number(b), 0) | 0;
+    for (const [p, len, nh] of [['10.1.0.0', 20, 1], ['10.1.0.0', 28, 2], ['10.1.0.64', 28, 3]] as const) {
+      setRoute(store, [ip(p)], len, nh);
+      trie.update([ip(p)], 0, len);
+    }
+    expect(['10.1.0.1', '10.1.0.65', '10.1.1.0', '10.1.15.255', '10.1.16.0'].map((a) => trieLookup4(trie, ip(a)))).toEqual([2, 3, 1, 1, -1]);
+  });
+});
