@@ -67,7 +67,9 @@ async function run(file: string): Promise<number> {
       case '':
         return;
       case 'help':
-        return print(['ifconfig | arp | routes | stats [prefix] | ping ADDRESS [COUNT [SIZE]] | quit']);
+        return print(['ifconfig | arp | routes | stats [prefix] | ping ADDRESS [COUNT [SIZE]] | echo TEXT | quit']);
+      case 'echo': // prints its text: scripts driving stdin use it to mark the end of a command's output
+        return print([rest.join(' ')]);
       case 'ifconfig':
         return print(ifconfig(stack));
       case 'arp':

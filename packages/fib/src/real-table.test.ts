@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // The real Tier-1 table (../shared/data from the repository root): a million lookups and more
 // against an obviously correct reference, then random churn and the same comparison again.
 import { existsSync, readFileSync } from 'node:fs';

@@ -244,7 +244,7 @@ describe('FibSet against a linear scan', () => {
           expect(id < 0 ? -1 : t.nextHop(id).ifindex).toBe(best === undefined ? -1 : best.ifindex);
           expect(t.get(0, new Ipv4Address(a))?.prefixLength ?? -1).toBe(best === undefined ? -1 : best.len);
         }
-        const listed = t.list(0, 'ipv4').map((r) => `${r.prefix.value}/${r.prefixLength}`);
+        const listed = t.list(0, 'ipv4').map((r) => `${(r.prefix as Ipv4Address).value}/${r.prefixLength}`);
         expect(listed).toEqual([...ref.values()].sort((x, y) => x.addr - y.addr || x.len - y.len).map((r) => r.key));
       }),
       { numRuns: 150 },

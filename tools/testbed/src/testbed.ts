@@ -1,0 +1,442 @@
+// The Linux test bed of the interop tests: network namespaces holding a TAP device (the Linux end,
+// with its own address), our host (apps/host) attached to the other end of that TAP, commands run in
+// the namespace with time limits, tcpdump captures and tshark checks. Needs root; see README.md.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The monorepo's root folder. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The Debian python, which has scapy (the pyenv `python3` first on PATH does not). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+/** Every test namespace starts with this. */
+export const NETNS_PREFIX = 'stk-';
+
+// ---------------------------------------------------------------------------------------------
+// Running commands
+
+export interface RunOptions {
+  /** Kill the command (SIGKILL) after this many ms. Default 20 000. */
+  readonly timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed. */
+  readonly input?: string | Uint8Array;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface RunResult {
+  readonly command: string;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/** Run a command to completion, bounded in time. Never rejects for a non-zero exit: check `code`. */
+export function run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const command = [cmd, ...args].join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 20_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${command}: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ command, code, signal, stdout, stderr, timedOut });
+    });
+    child.stdin.on('error', () => {}); // the command may exit without reading its input
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Like {@link run}, but rejects unless the command exits with status 0. */
+export async function runOk(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const r = await run(cmd, args, options);
+  if (r.code !== 0) {
+    throw new Error(`${r.command}: ${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}\n${r.stdout}${r.stderr}`);
+  }
+  return r;
+}
+
+function onPath(tool: string): boolean {
+  const dirs = tool.includes('/') ? [''] : (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin']);
+  return dirs.some((d) => {
+    try {
+      accessSync(d ? join(d, tool) : tool, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prerequisites: skip cleanly when the machine cannot run the tests, fail loudly in CI as root
+
+/** The commands the IPv4 host interop tests use. */
+export const INTEROP_TOOLS = ['ip', 'ping', 'arping', 'tcpdump', 'tshark'] as const;
+
+/** Why the interop tests cannot run here, or null when they can. */
+export async function missingPrerequisites(tools: readonly string[] = INTEROP_TOOLS, needScapy = true): Promise<string | null> {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (process.getuid?.() !== 0) return 'not root (network namespaces and TAP devices need root)';
+  if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
+  const tap = await import('@stack/tap-driver').catch((e: unknown) => e);
+  if (tap instanceof Error || tap === null || typeof tap !== 'object') return `@stack/tap-driver cannot be loaded (${String(tap)})`;
+  const driver = tap as typeof import('@stack/tap-driver');
+  if (!driver.isTapAvailable()) return `the TAP addon is not available: ${driver.tapUnavailableReason()}`;
+  const missing = tools.filter((t) => !onPath(t));
+  if (missing.length > 0) return `missing commands: ${missing.join(', ')} (tools/testbed/install-debian-packages.sh installs them)`;
+  if (needScapy) {
+    const py = spawnSync(SYSTEM_PYTHON, ['-c', 'import scapy.all'], { timeout: 30_000, encoding: 'utf8' });
+    if (py.status !== 0) return `${SYSTEM_PYTHON} cannot import scapy (python3-scapy): ${py.error?.message ?? py.stderr.trim().split('\n').pop()}`;
+  }
+  // Containers may refuse namespaces even to root: try one.
+  const probe = `${NETNS_PREFIX}probe-${process.pid}`;
+  const add = spawnSync('ip', ['netns', 'add', probe], { timeout: 10_000, encoding: 'utf8' });
+  if (add.status !== 0) return `cannot create a network namespace: ${add.stderr.trim()}`;
+  spawnSync('ip', ['netns', 'del', probe], { timeout: 10_000 });
+  return null;
+}
+
+export interface InteropGate {
+  readonly skip: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Decide whether the interop tests run. Without root (or off Linux) they are skipped. As root with
+ * something missing they are skipped too, except under CI (`process.env.CI` set), where that throws:
+ * a CI runner that is root is meant to run them.
+ */
+export async function interopGate(tools: readonly string[] = INTEROP_TOOLS, needScapy = true): Promise<InteropGate> {
+  const reason = await missingPrerequisites(tools, needScapy);
+  if (reason === null) return { skip: false, reason: '' };
+  const root = process.platform === 'linux' && process.getuid?.() === 0;
+  if (root && process.env.CI) throw new Error(`interop tests: prerequisites missing on a CI runner that is root: ${reason}`);
+  console.warn(`interop tests skipped: ${reason}`);
+  return { skip: true, reason };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network namespaces
+
+const liveNamespaces = new Set<string>();
+process.on('exit', () => {
+  // Last resort when a test run dies before its afterAll: leave no namespace behind.
+  for (const name of liveNamespaces) spawnSync('ip', ['netns', 'del', name], { timeout: 5_000 });
+});
+
+/** Delete namespaces `stk-<tag>-<pid>` left by runs whose process is gone. */
+function reapStale(tag: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync('/run/netns');
+  } catch {
+    return;
+  }
+  const re = new RegExp(`^${NETNS_PREFIX}${tag}-(\\d+)$`);
+  for (const n of names) {
+    const m = re.exec(n);
+    if (m && !existsSync(`/proc/${m[1]}`)) spawnSync('ip', ['netns', 'del', n], { timeout: 5_000 });
+  }
+}
+
+/** A network namespace `stk-<tag>-<pid>` with loopback up and IPv6 off (quiet captures). */
+export class Netns {
+  private readonly children = new Set<ChildProcess>();
+  private constructor(readonly name: string) {}
+
+  static async create(tag: string): Promise<Netns> {
+    if (!/^[a-z0-9-]{1,20}$/.test(tag)) throw new Error(`Netns: bad tag ${tag}`);
+    reapStale(tag);
+    const name = `${NETNS_PREFIX}${tag}-${process.pid}`;
+    if (existsSync(`/run/netns/${name}`)) await run('ip', ['netns', 'del', name]);
+    await runOk('ip', ['netns', 'add', name]);
+    liveNamespaces.add(name);
+    const ns = new Netns(name);
+    await runOk('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+    await ns.sysctl('net.ipv6.conf.all.disable_ipv6', '1');
+    await ns.sysctl('net.ipv6.conf.default.disable_ipv6', '1');
+    return ns;
+  }
+
+  async sysctl(key: string, value: string): Promise<void> {
+    await runOk('ip', ['netns', 'exec', this.name, 'sysctl', '-q', '-w', `${key}=${value}`]);
+  }
+
+  /** `ip -n NAME ...args` */
+  ip(...args: string[]): Promise<RunResult> {
+    return runOk('ip', ['-n', this.name, ...args]);
+  }
+
+  /** Create a TAP `dev` with `cidr` (the Linux end's address) and bring it up. It has no carrier until a reader attaches. */
+  async addTap(dev: string, cidr: string): Promise<void> {
+    await this.ip('tuntap', 'add', 'dev', dev, 'mode', 'tap');
+    await this.sysctl(`net.ipv6.conf.${dev}.disable_ipv6`, '1');
+    await this.ip('addr', 'add', cidr, 'dev', dev);
+    await this.ip('link', 'set', dev, 'up');
+  }
+
+  /** The Linux end's MAC address of `dev`. */
+  async macOf(dev: string): Promise<string> {
+    const r = await this.ip('-j', 'link', 'show', 'dev', dev);
+    return (JSON.parse(r.stdout) as { address: string }[])[0].address;
+  }
+
+  /** Run a command inside the namespace, bounded in time. */
+  exec(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return run('ip', ['netns', 'exec', this.name, ...args], options);
+  }
+
+  /**
+   * Start a long-running command inside the namespace (`ip netns exec` execs it, so the child's pid
+   * is the command's). It is killed by {@link destroy} if still running.
+   */
+  spawn(args: readonly string[], options: { cwd?: string } = {}): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', this.name, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.children.add(child);
+    child.on('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  /** Kill what {@link spawn} started and is still running, then delete the namespace. */
+  async destroy(): Promise<void> {
+    for (const child of this.children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    await Promise.all([...this.children].map((c) => waitExit(c, 5_000)));
+    await run('ip', ['netns', 'del', this.name], { timeoutMs: 10_000 });
+    liveNamespaces.delete(this.name);
+  }
+}
+
+/** Wait for a child to exit, at most `timeoutMs`; resolves with its exit code (null if killed or still running). */
+export function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((r) => {
+    const timer = setTimeout(() => r(null), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      r(code);
+    });
+  });
+}
+
+/** A scratch folder under the system temp dir, removed by `cleanup()`. */
+export function scratchDir(tag: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `stk-${tag}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line-oriented output of a child process
+
+class LineLog {
+  readonly lines: string[] = [];
+  private partial = '';
+  private waiters: (() => void)[] = [];
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split('\n');
+    this.partial = parts.pop()!;
+    this.lines.push(...parts);
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Wait for a line at index ≥ `from` matching `re`; rejects after `timeoutMs`. */
+  async waitFor(re: RegExp, from: number, timeoutMs: number, what: string, alive: () => boolean): Promise<{ index: number; match: RegExpExecArray }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (let i = from; i < this.lines.length; i++) {
+        const m = re.exec(this.lines[i]);
+        if (m) return { index: i, match: m };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || !alive()) {
+        throw new Error(`${what}: no line matching ${re} ${alive() ? `within ${timeoutMs} ms` : '(the process exited)'}; output:\n${this.lines.slice(-40).join('\n')}`);
+      }
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our host (apps/host), run inside a namespace and driven through its stdin commands
+
+export interface PingResult {
+  readonly transmitted: number;
+  readonly received: number;
+  readonly lossPercent: number;
+  readonly lines: readonly string[];
+}
+
+/** `stack-host run CONFIG` inside a namespace, with the stdin commands as methods. */
+export class HostProcess {
+  private readonly out = new LineLog();
+  private marks = 0;
+  private constructor(
+    readonly child: ChildProcess,
+    readonly configFile: string,
+  ) {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => this.out.push(d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => this.out.push(d));
+    child.stdin!.on('error', () => {});
+  }
+
+  /** Write `config` to `dir/host.json`, start the host in `ns` and wait until it runs. */
+  static async start(ns: Netns, config: unknown, dir: string, startTimeoutMs = 30_000): Promise<HostProcess> {
+    const configFile = join(dir, 'host.json');
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
+    const hostDir = join(REPO_ROOT, 'apps/host');
+    const child = ns.spawn([process.execPath, '--conditions=@stack/source', '--import', 'tsx', join(hostDir, 'src/cli.ts'), 'run', configFile], { cwd: hostDir });
+    const host = new HostProcess(child, configFile);
+    try {
+      await host.waitFor(/stack-host: running with/, 0, startTimeoutMs);
+    } catch (e) {
+      child.kill('SIGKILL');
+      throw e;
+    }
+    return host;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Everything the host printed so far. */
+  get output(): readonly string[] {
+    return this.out.lines;
+  }
+
+  waitFor(re: RegExp, from: number, timeoutMs: number): Promise<{ index: number; match: RegExpExecArray }> {
+    return this.out.waitFor(re, from, timeoutMs, 'stack-host', () => this.alive);
+  }
+
+  send(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  /** Run a command whose output is printed at once; returns its lines. */
+  async command(line: string, timeoutMs = 10_000): Promise<string[]> {
+    const mark = `stk-mark-${++this.marks}`;
+    const from = this.out.lines.length;
+    this.send(line);
+    this.send(`echo ${mark}`);
+    const { index } = await this.waitFor(new RegExp(`^${mark}$`), from, timeoutMs);
+    return this.out.lines.slice(from, index);
+  }
+
+  /** Every non-zero counter (`stats`). */
+  async stats(prefix?: string): Promise<Map<string, number>> {
+    const lines = await this.command(prefix ? `stats ${prefix}` : 'stats');
+    const m = new Map<string, number>();
+    for (const l of lines) {
+      const r = /^\s*(\d+)\s+(\S+)$/.exec(l);
+      if (r) m.set(r[2], Number(r[1]));
+    }
+    return m;
+  }
+
+  /** Our host pings `address`. Interval 1 s in the host, so keep `count` small. */
+  async ping(address: string, count: number, size = 56): Promise<PingResult> {
+    const from = this.out.lines.length;
+    this.send(`ping ${address} ${count} ${size}`);
+    const { index, match } = await this.waitFor(/^(\d+) packets transmitted, (\d+) received,.* ([\d.]+)% packet loss/, from, count * 1000 + 5_000);
+    return { transmitted: Number(match[1]), received: Number(match[2]), lossPercent: Number(match[3]), lines: this.out.lines.slice(from, index + 2) };
+  }
+
+  /** Resident set size of the host process, in KiB (from /proc). */
+  rssKiB(): number {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  }
+
+  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with the exit code (null if it had to be killed). */
+  async stop(timeoutMs = 5_000): Promise<number | null> {
+    if (!this.alive) return this.child.exitCode;
+    this.child.kill('SIGTERM');
+    const code = await waitExit(this.child, timeoutMs);
+    if (code === null && this.alive) {
+      this.child.kill('SIGKILL');
+      await waitExit(this.child, 2_000);
+    }
+    return code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Captures and tshark
+
+/** `tcpdump -w` on an interface of a namespace. */
+export class Capture {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly file: string,
+  ) {}
+
+  static async start(ns: Netns, dev: string, file: string): Promise<Capture> {
+    const child = ns.spawn(['tcpdump', '-i', dev, '-n', '-s', '0', '-U', '-w', file]);
+    const log = new LineLog();
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => log.push(d));
+    child.stdout!.resume();
+    await log.waitFor(/listening on/, 0, 10_000, 'tcpdump', () => child.exitCode === null);
+    return new Capture(child, file);
+  }
+
+  /** Stop the capture; resolves once the file is complete. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGINT');
+    if ((await waitExit(this.child, 5_000)) === null) this.child.kill('SIGKILL');
+  }
+}
+
+const TSHARK_PREFS = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+
+export interface TsharkReport {
+  /** Frames matching the filter. */
+  readonly frames: number;
+  /** Frames matching the filter with an expert item of severity warning or error: "N: message". */
+  readonly problems: readonly string[];
+  /** The `-z expert,warn` summary for those frames (empty when clean). */
+  readonly expert: string;
+}
+
+/**
+ * Dissect `file` with checksum validation on (IPv4, UDP, TCP; ICMP is always checked) and report
+ * the frames matching `filter` that carry expert warnings or errors (bad checksums, malformed).
+ */
+export async function tsharkCheck(file: string, filter: string): Promise<TsharkReport> {
+  const count = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { timeoutMs: 60_000 });
+  const frames = count.stdout.split('\n').filter((l) => l.trim() !== '').length;
+  const bad = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-Y', `(${filter}) && _ws.expert.severity >= "Warning"`, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.expert.message'], { timeoutMs: 60_000 });
+  const problems = bad.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace('\t', ': '));
+  const expert = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-q', '-z', `expert,warn,${filter}`], { timeoutMs: 60_000 });
+  return { frames, problems, expert: expert.stdout.trim() };
+}
