@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Ipv4Address, Ipv6Address, parsePrefix } from '@stack/core';
+import { Ipv4Address, type Ipv6Address, parsePrefix } from '@stack/core';
 import { createRouteTables } from './route-tables.js';
 
 const dataFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/tier1-prefixes.txt.gz');

@@ -440,3 +440,58 @@ export async function tsharkCheck(file: string, filter: string): Promise<TsharkR
   const expert = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-q', '-z', `expert,warn,${filter}`], { timeoutMs: 60_000 });
   return { frames, problems, expert: expert.stdout.trim() };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: tools/testbed/py/hostile.py (scapy), driven over stdin
+
+export interface HostileAddresses {
+  readonly iface: string;
+  readonly ourMac: string;
+  readonly ourIp: string;
+  readonly linuxMac: string;
+  readonly linuxIp: string;
+}
+
+/** A long-running scapy process in a namespace that writes crafted frames into the TAP's Linux end. */
+export class HostileSender {
+  private readonly out = new LineLog();
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => this.out.push(d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => this.out.push(d));
+    child.stdin!.on('error', () => {});
+  }
+
+  static async start(ns: Netns, a: HostileAddresses): Promise<HostileSender> {
+    const script = join(REPO_ROOT, 'tools/testbed/py/hostile.py');
+    const child = ns.spawn([SYSTEM_PYTHON, script, '--iface', a.iface, '--our-mac', a.ourMac, '--our-ip', a.ourIp, '--linux-mac', a.linuxMac, '--linux-ip', a.linuxIp]);
+    const s = new HostileSender(child);
+    await s.wait(/^READY$/, 0, 30_000);
+    return s;
+  }
+
+  private wait(re: RegExp, from: number, timeoutMs: number): Promise<{ index: number; match: RegExpExecArray }> {
+    return this.out.waitFor(re, from, timeoutMs, 'hostile.py', () => this.child.exitCode === null);
+  }
+
+  /** The case names the script knows. */
+  async cases(): Promise<string[]> {
+    const from = this.out.lines.length;
+    this.child.stdin!.write('list\n');
+    const { match } = await this.wait(/^CASES (.*)$/, from, 10_000);
+    return match[1].split(' ');
+  }
+
+  /** Send case `name` with `repeat` repetitions; resolves with the number of frames written. */
+  async send(name: string, repeat: number): Promise<number> {
+    const from = this.out.lines.length;
+    this.child.stdin!.write(`send ${name} ${repeat}\n`);
+    const { match } = await this.wait(new RegExp(`^(?:SENT ${name} (\\d+)|ERROR .*)$`), from, 60_000);
+    if (match[1] === undefined) throw new Error(`hostile.py: ${match[0]}`);
+    return Number(match[1]);
+  }
+
+  async stop(): Promise<void> {
+    this.child.stdin!.end('quit\n');
+    if ((await waitExit(this.child, 5_000)) === null) this.child.kill('SIGKILL');
+  }
+}
