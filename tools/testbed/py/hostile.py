@@ -103,7 +103,7 @@ class Cases:
         return [self.eth(b"\x42\x42\x03" + b"\0" * 43, etype=46) for _ in range(n)]
 
     def eth_vlan(self, n):
-        return [bytes(Ether(src=self.lm, dst=self.om) / Dot1Q(vlan=5) / Raw(self.ip(icmp_echo()))) for _ in range(n)]
+        return [bytes(Ether(src=self.lm, dst=self.om) / Dot1Q(vlan=5, type=0x0800) / Raw(self.ip(icmp_echo()))) for _ in range(n)]
 
     def eth_unicast_ip_in_broadcast(self, n):
         return [self.eth(self.ip(icmp_echo()), dst="ff:ff:ff:ff:ff:ff") for _ in range(n)]
@@ -139,7 +139,8 @@ class Cases:
         return [self.echo_frame(flags_frag=0x8000) for _ in range(n)]
 
     def ip_bad_options(self, n):
-        opts = [b"\x07\x00\x00\x00", b"\x44\x28\x05\x00", b"\x83\x02\x00\x00", b"\x01\x01\x01\x07"]
+        # length 0; length beyond the options area (twice); a type byte with no length byte
+        opts = [b"\x07\x00\x00\x00", b"\x44\x28\x05\x00", b"\x83\x07\x04\x00", b"\x01\x01\x01\x07"]
         return [self.echo_frame(options=opts[i % len(opts)], ihl=6) for i in range(n)]
 
     def ip_ttl_0(self, n):
@@ -160,6 +161,11 @@ class Cases:
     def ip_src_directed_broadcast(self, n):
         network = ".".join(self.oip.split(".")[:3])
         return [self.echo_frame(src=network + ".255") for _ in range(n)]
+
+    def udp_src_directed_broadcast(self, n):
+        network = ".".join(self.oip.split(".")[:3])
+        data = bytes(IP(src=network + ".255", dst=self.oip) / UDP(sport=40000, dport=7) / Raw(b"reflect me"))
+        return [self.eth(data) for _ in range(n)]
 
     def ip_src_network(self, n):
         network = ".".join(self.oip.split(".")[:3])
