@@ -12,13 +12,15 @@ let skipped = 0;
 for (const group of ['packages', 'apps', 'tools']) {
   if (!existsSync(join(root, group))) continue;
   for (const dir of readdirSync(join(root, group))) {
-    const file = join(root, group, dir, 'test-results.json');
-    if (!existsSync(file)) continue;
-    const r = JSON.parse(readFileSync(file, 'utf8'));
-    passed += r.numPassedTests ?? 0;
-    failed += r.numFailedTests ?? 0;
-    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    console.log(`${group}/${dir}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests ?? 0} skipped`);
+    for (const name of ['test-results.json', 'test-results-interop.json']) {
+      const file = join(root, group, dir, name);
+      if (!existsSync(file)) continue;
+      const r = JSON.parse(readFileSync(file, 'utf8'));
+      passed += r.numPassedTests ?? 0;
+      failed += r.numFailedTests ?? 0;
+      skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+      console.log(`${group}/${dir} (${name}): ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests ?? 0} skipped`);
+    }
   }
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -70,6 +70,8 @@ export class Ipv4Input {
     // RFC 1122 §3.2.1.3: a source must be one host (0.0.0.0 is allowed while booting); 127/8 never
     // appears on a wire, as source or destination.
     if (isIpv4Multicast(src) || src >>> 28 === 0xf) return drop(buf, c['bad-source']);
+    // ...nor the directed broadcast of one of our prefixes (RFC 1122 §3.2.1.3 (d); Linux: martian).
+    if (this.locals.isDirectedBroadcast(src)) return drop(buf, c['bad-source']);
     if (!onLoopback && isIpv4Loopback(src)) return drop(buf, c['bad-source']);
     if (!onLoopback && isIpv4Loopback(dst)) return drop(buf, c['bad-destination']);
     buf.family = 'ipv4';

@@ -190,11 +190,28 @@ export class Reassembler {
     if (end <= current) return true;
     const limit = e.totalLength >= 0 ? e.totalLength : MAX_DATAGRAM - IPV4_MIN_HEADER_LENGTH;
     const size = Math.min(limit, Math.max(end, current * 2, 1024));
-    if (this.bytes - current + size > this.config.maxBytes) {
-      if (this.bytes - current + end > this.config.maxBytes) return false;
-      return this.grow(e, end, current);
+    const max = this.config.maxBytes;
+    if (this.bytes - current + size <= max) return this.grow(e, size, current);
+    if (end > max) return false;
+    // Over the byte bound: discard other datagrams, oldest first (as Linux's evictor does), so that
+    // stale fragments (a flood of never-completed datagrams) cannot starve the datagrams still
+    // arriving until their timers expire. The victims stay as dead keys, counted in `memory`.
+    while (this.bytes - current + end > max) {
+      const victim = this.oldestHoldingData(e);
+      if (victim === null) return false;
+      this.kill(victim, this.config.counters.memory);
     }
-    return this.grow(e, size, current);
+    return this.grow(e, end, current);
+  }
+
+  /** The oldest datagram other than `except` that holds payload storage, or null. */
+  private oldestHoldingData(except: ReassemblyEntry): ReassemblyEntry | null {
+    let oldest: ReassemblyEntry | null = null;
+    for (const e of this.entries) {
+      if (e === except || !e.inUse || e.data === null) continue;
+      if (oldest === null || e.createdAt < oldest.createdAt) oldest = e;
+    }
+    return oldest;
   }
 
   private grow(e: ReassemblyEntry, size: number, current: number): boolean {

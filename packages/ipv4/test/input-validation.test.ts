@@ -29,6 +29,8 @@ describe('IPv4 input validation', () => {
     ['bad-options', ipv4Packet({ src: PEER, dst: ME, options: Uint8Array.from([7, 9, 4, 0]) }, new Uint8Array(8))],
     ['bad-source', ipv4Packet({ src: ip('224.0.0.5'), dst: ME }, new Uint8Array(8))],
     ['bad-source', ipv4Packet({ src: ip('127.0.0.1'), dst: ME }, new Uint8Array(8))],
+    // Regression (interop, hostile input): the directed broadcast of our own prefix was accepted as a source.
+    ['bad-source', ipv4Packet({ src: ip('192.0.2.255'), dst: ME, protocol: 1 }, echoRequest(1, 1, 8))],
     ['bad-destination', ipv4Packet({ src: PEER, dst: ip('127.0.0.1') }, new Uint8Array(8))],
     ['not-for-us', ipv4Packet({ src: PEER, dst: ip('192.0.2.99') }, new Uint8Array(8))],
     ['link-broadcast-unicast', good(), LinkRxFlags.BROADCAST],

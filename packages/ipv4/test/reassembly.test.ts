@@ -121,6 +121,30 @@ describe('reassembly', () => {
     expect(s.stack.pool.stats.inUse).toBe(0);
   });
 
+  // Regression (interop, hostile input): 500 far-offset fragments filled the byte bound with
+  // datagrams that never complete, and every legitimate fragmented datagram was then discarded
+  // (`memory`) until their 30 s timers expired: ping -s 4000 lost 100%.
+  it('makes room for new datagrams by discarding the oldest when the byte bound is reached', () => {
+    const maxBytes = 256 * 1024;
+    const s = single({ reassembly: { maxBytes } });
+    // Each fragment near the end of a 64 KB datagram makes its datagram reserve ~64 KB.
+    for (let id = 0; id < 40; id++) s.wire.inject(fragments(base(id), new Uint8Array(65000), [[64000, 1000, true]]));
+    expect(s.control.reassemblyUsage().bytes).toBeLessThanOrEqual(maxBytes);
+    const discarded = s.counter('ipv4.reass.memory');
+    expect(discarded).toBeGreaterThan(0);
+    // A legitimate datagram in three fragments still gets through, and is answered.
+    const msg = echoRequest(5, 6, 3992);
+    s.wire.inject(fragments(base(1000), msg, [[0, 1480, true], [1480, 1480, true], [2960, 1040, false]]));
+    expect(s.counter('ipv4.reass.ok')).toBe(1);
+    expect(s.counter('icmp.out.echo-reply')).toBe(1);
+    expect(s.counter('ipv4.reass.memory')).toBeGreaterThan(discarded);
+    expect(s.control.reassemblyUsage().bytes).toBeLessThanOrEqual(maxBytes);
+    expect(s.counter('ipv4.in.received') + s.counter('ipv4.reass.ok')).toBe(inOutcomes(s.stack));
+    s.clock.advance(30_000);
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 0, bytes: 0 });
+    expect(s.stack.pool.stats.inUse).toBe(0);
+  });
+
   it('bounds the fragments of one datagram', () => {
     const s = single({ reassembly: { maxFragments: 4 } });
     const msg = new Uint8Array(8 * 10);

@@ -6,6 +6,9 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSy
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as TapDriverModuleNs from '@stack/tap-driver';
+
+type TapDriverModule = typeof TapDriverModuleNs;
 
 /** The monorepo's root folder. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -94,9 +97,12 @@ export async function missingPrerequisites(tools: readonly string[] = INTEROP_TO
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
   if (process.getuid?.() !== 0) return 'not root (network namespaces and TAP devices need root)';
   if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
-  const tap = await import('@stack/tap-driver').catch((e: unknown) => e);
-  if (tap instanceof Error || tap === null || typeof tap !== 'object') return `@stack/tap-driver cannot be loaded (${String(tap)})`;
-  const driver = tap as typeof import('@stack/tap-driver');
+  let driver: TapDriverModule;
+  try {
+    driver = await import('@stack/tap-driver');
+  } catch (e) {
+    return `@stack/tap-driver cannot be loaded (${e instanceof Error ? e.message : String(e)})`;
+  }
   if (!driver.isTapAvailable()) return `the TAP addon is not available: ${driver.tapUnavailableReason()}`;
   const missing = tools.filter((t) => !onPath(t));
   if (missing.length > 0) return `missing commands: ${missing.join(', ')} (tools/testbed/install-debian-packages.sh installs them)`;
