@@ -150,18 +150,9 @@ export class EtherOutput {
     const length = buf.end - buf.start;
     const copy = this.stack.pool.alloc(length + padding, COPY_HEADROOM);
     copy.copyFrom(buf.data, buf.start, length);
-    copy.ifindex = buf.ifindex;
-    copy.outIfindex = buf.outIfindex;
-    copy.fib = buf.fib;
-    copy.family = buf.family;
-    copy.linkProtocol = buf.linkProtocol;
-    copy.linkFlags = buf.linkFlags;
-    copy.flags = buf.flags;
+    copy.copyMetadataFrom(buf);
     copy.networkOffset = moveOffset(buf.networkOffset, buf.start, copy.start);
     copy.transportOffset = moveOffset(buf.transportOffset, buf.start, copy.start);
-    copy.src.set(buf.src);
-    copy.dst.set(buf.dst);
-    copy.nextHop.set(buf.nextHop);
     buf.release();
     return copy;
   }

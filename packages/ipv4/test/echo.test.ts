@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStack, Ipv4Address, ManualClock, NetworkProtocolService } from '@stack/core';
 import { IcmpEchoService, ipv4Module, type EchoEvent } from '../src/index.js';
-import { testFibModule } from './helpers/test-fib.js';
+import { fibModule as testFibModule } from '@stack/fib';
 import { connect, makeHost, world } from './helpers/scenario.js';
 
 const addr = (t: string) => Ipv4Address.parse(t);

@@ -83,6 +83,8 @@ describe('forwarding', () => {
     const { sim, a, r, events } = threeStacks();
     const routes = r.stack.services.get(RouteTablesService);
     routes.createFib(1);
+    // FIB 1 holds no routes at all (a new FIB receives the connected routes: remove them).
+    for (const rt of routes.list(1, 'ipv4')) routes.remove(1, rt.prefix, rt.prefixLength);
     r.stack.load({
       name: 'policy',
       attach(ctx) {
@@ -98,7 +100,7 @@ describe('forwarding', () => {
     });
     a.echo.send({ destination: addr('198.51.100.1'), identifier: 1, sequence: 4 });
     sim.settle();
-    // FIB 1 was created after the addresses, so it has no connected routes: no route.
+    // FIB 1 has no route to the destination.
     expect(events).toEqual([expect.objectContaining({ type: 'error', icmpType: 3, icmpCode: 0 })]);
     expect(r.stack.unload('policy')).toEqual({ ok: true });
     a.echo.send({ destination: addr('198.51.100.1'), identifier: 1, sequence: 5 });

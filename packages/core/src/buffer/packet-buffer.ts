@@ -232,17 +232,25 @@ export class PacketBuffer {
     copy.data.set(this.data.subarray(0, this.end), 0);
     copy.start = this.start;
     copy.end = this.end;
-    copy.ifindex = this.ifindex;
-    copy.outIfindex = this.outIfindex;
-    copy.fib = this.fib;
-    copy.family = this.family;
-    copy.linkProtocol = this.linkProtocol;
-    copy.linkFlags = this.linkFlags;
+    copy.copyMetadataFrom(this);
     copy.networkOffset = this.networkOffset;
     copy.transportOffset = this.transportOffset;
-    copy.flags = this.flags;
-    copy.addresses.set(this.addresses);
     return copy;
+  }
+
+  /**
+   * Copies the metadata of `other` (interfaces, FIB, family, link protocol and flags, packet
+   * flags, src/dst/nextHop) but not its header offsets, which depend on where the bytes sit.
+   */
+  copyMetadataFrom(other: PacketBuffer): void {
+    this.ifindex = other.ifindex;
+    this.outIfindex = other.outIfindex;
+    this.fib = other.fib;
+    this.family = other.family;
+    this.linkProtocol = other.linkProtocol;
+    this.linkFlags = other.linkFlags;
+    this.flags = other.flags;
+    this.addresses.set(other.addresses);
   }
 
   /**

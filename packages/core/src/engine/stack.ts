@@ -74,6 +74,7 @@ export class Stack {
     readonly inputErrors: Counter;
     readonly loopDropped: Counter;
     readonly noDriver: Counter;
+    readonly unknownProtocol: Counter;
   };
   private destroyed = false;
 
@@ -89,6 +90,7 @@ export class Stack {
       inputErrors: this.counters.counter('stack.input-errors', 'packets dropped because a protocol threw while handling them'),
       loopDropped: this.counters.counter('link.loopback.queue-full', 'packets dropped: loopback queue full'),
       noDriver: this.counters.counter('link.out.no-driver', 'frames dropped: interface has no driver'),
+      unknownProtocol: this.counters.counter('link.in.unknown-protocol', 'looped-back packets dropped: no handler for the link protocol'),
     };
     this.hooks = new HookRegistry(this.counters, () => this.interfaces.indexes());
     this.interfaces = new InterfaceTable(this.host, (ifp, attached) => {
@@ -241,7 +243,7 @@ export class Stack {
     const handler = this.demux(LinkProtocols).lookup(buf.linkProtocol);
     if (handler === undefined) {
       ifp.counters.rxDropped++;
-      this.counters.counter('link.in.unknown-protocol', 'frames dropped: no handler for the link protocol').inc();
+      this.stats.unknownProtocol.inc();
       buf.release();
       return;
     }

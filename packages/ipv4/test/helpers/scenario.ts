@@ -4,7 +4,7 @@ import { createStack, ManualClock, NetworkProtocolService, type NetInterface, ty
 import { SimNetwork } from '@stack/sim';
 import { IcmpEchoService, ipv4Module, Ipv4ControlService, type IcmpEcho, type Ipv4Control, type Ipv4ModuleOptions } from '../../src/index.js';
 import { ptpLinkModule } from './ptp-link.js';
-import { testFibModule } from './test-fib.js';
+import { fibModule as testFibModule } from '@stack/fib';
 
 export interface Host {
   readonly stack: Stack;

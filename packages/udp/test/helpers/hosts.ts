@@ -6,7 +6,7 @@ import { etherModule } from '@stack/ether';
 import { ipv4Module } from '@stack/ipv4';
 import { SimNetwork } from '@stack/sim';
 import { udpModule } from '../../src/index.js';
-import { testFibModule } from './test-fib.js';
+import { fibModule as testFibModule } from '@stack/fib';
 
 export function loopbackStack(clock = new ManualClock()): Stack {
   const stack = createStack({ clock });
