@@ -1,6 +1,5 @@
 // ping with the usual statistics, on the stack's ICMP echo service and clock.
-import { parseIpAddress, type Stack, type Timer } from '@stack/core';
-import { IcmpEchoService, type EchoEvent } from '@stack/ipv4';
+import { IcmpEchoService, parseIpAddress, type EchoEvent, type Stack, type Timer } from '@stack/core';
 
 export interface PingOptions {
   readonly count?: number;

@@ -31,5 +31,6 @@ export type * from './contracts/neighbour.js';
 export type * from './contracts/network.js';
 export type * from './contracts/transport.js';
 export type * from './contracts/address-arbiter.js';
+export type * from './contracts/echo.js';
 export { RouteFlags, RouteError } from './contracts/route-table.js';
 export type { RouteSpec, NextHop, RouteInfo, RouteChangeEvent, RouteTables } from './contracts/route-table.js';

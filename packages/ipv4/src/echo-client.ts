@@ -1,5 +1,4 @@
-import { Ipv4Address, type Clock, type Disposer, type SendError } from '@stack/core';
-import type { EchoEvent, EchoRequest, IcmpEcho } from './echo-types.js';
+import { Ipv4Address, type Clock, type Disposer, type EchoEvent, type EchoRequest, type IcmpEcho, type SendError } from '@stack/core';
 import { SendFlags, type Ipv4Output } from './output.js';
 import { ICMPV4_HEADER_LENGTH, Icmpv4PacketView, Icmpv4Type, IpProtocol } from './wire/index.js';
 

@@ -7,6 +7,5 @@
 export * from './wire/index.js';
 export { ipv4Module } from './ipv4-module.js';
 export type { Ipv4ModuleOptions, ReassemblyOptions, IcmpRateLimitOptions } from './options.js';
-export { Ipv4InputHook, Ipv4OutputHook, Ipv4RouteHook, IcmpEchoService, Ipv4ControlService } from './keys.js';
-export type { IcmpEcho, EchoRequest, EchoEvent } from './echo-types.js';
+export { Ipv4InputHook, Ipv4OutputHook, Ipv4RouteHook, Ipv4ControlService } from './keys.js';
 export type { Ipv4Control, ReassemblyUsage } from './control-types.js';

@@ -1,4 +1,5 @@
 import {
+  IcmpEchoService,
   AddressEvents,
   DemuxTable,
   LinkProtocols,
@@ -18,7 +19,7 @@ import { IcmpInput } from './icmp-input.js';
 import { Ipv4Input } from './input.js';
 import { createIpv4Counters } from './ipv4-counters.js';
 import { Ipv4Protocol } from './ipv4-protocol.js';
-import { IcmpEchoService, Ipv4ControlService, Ipv4InputHook, Ipv4OutputHook, Ipv4RouteHook } from './keys.js';
+import { Ipv4ControlService, Ipv4InputHook, Ipv4OutputHook, Ipv4RouteHook } from './keys.js';
 import { ETHERTYPE_IPV4 } from './link-output.js';
 import { LocalAddresses } from './local-addresses.js';
 import { MulticastGroups } from './multicast-groups.js';

@@ -1,5 +1,4 @@
 import { defineHookPoint, defineService, type PacketBuffer } from '@stack/core';
-import type { IcmpEcho } from './echo-types.js';
 import type { Ipv4Control } from './control-types.js';
 
 /**
@@ -22,12 +21,6 @@ export const Ipv4OutputHook = defineHookPoint<PacketBuffer>('ipv4', 'output');
  * @public
  */
 export const Ipv4RouteHook = defineHookPoint<PacketBuffer>('ipv4', 'route');
-
-/**
- * ICMP echo (ping) for IPv4, provided by the `ipv4` module under the variant `'ipv4'`.
- * @public
- */
-export const IcmpEchoService = defineService<IcmpEcho>('icmp-echo');
 
 /**
  * Run-time control of the `ipv4` module (forwarding switch, reassembly usage).

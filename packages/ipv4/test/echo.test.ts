@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createStack, Ipv4Address, ManualClock, NetworkProtocolService } from '@stack/core';
-import { IcmpEchoService, ipv4Module, type EchoEvent } from '../src/index.js';
+import { createStack, IcmpEchoService, Ipv4Address, ManualClock, NetworkProtocolService, type EchoEvent } from '@stack/core';
+import { ipv4Module } from '../src/index.js';
 import { fibModule as testFibModule } from '@stack/fib';
 import { connect, makeHost, world } from './helpers/scenario.js';
 

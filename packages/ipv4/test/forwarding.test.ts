@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Ipv4Address, RouteTablesService, Verdict, type PacketBuffer } from '@stack/core';
-import { Icmpv4Type, Icmpv4UnreachableCode, Ipv4RouteHook, type EchoEvent } from '../src/index.js';
+import { Ipv4Address, RouteTablesService, Verdict, type EchoEvent, type PacketBuffer } from '@stack/core';
+import { Icmpv4Type, Icmpv4UnreachableCode, Ipv4RouteHook } from '../src/index.js';
 import { connect, makeHost, world, type Host } from './helpers/scenario.js';
 
 const addr = (t: string) => Ipv4Address.parse(t);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ipv4Address, RouteTablesService } from '@stack/core';
-import { Ipv4PacketView, type EchoEvent } from '../src/index.js';
+import { Ipv4PacketView } from '../src/index.js';
+import type { EchoEvent } from '@stack/core';
 import { connect, makeHost, world } from './helpers/scenario.js';
 import { single } from './helpers/single.js';
 

@@ -1,5 +1,6 @@
 import type { PacketBuffer } from '../buffer/index.js';
 import type { LinkLayer, LinkProtocolHandler } from '../contracts/link-layer.js';
+import type { IcmpEcho } from '../contracts/echo.js';
 import type { NeighbourResolver } from '../contracts/neighbour.js';
 import type { NetworkProtocol } from '../contracts/network.js';
 import type { RouteChangeEvent, RouteTables } from '../contracts/route-table.js';
@@ -19,6 +20,8 @@ export const NeighbourResolverService = defineService<NeighbourResolver>('neighb
 export const NetworkProtocolService = defineService<NetworkProtocol>('network-protocol');
 /** Transport protocols, keyed by name (`'udp'`, `'tcp'`). @public */
 export const TransportService = defineService<TransportProtocol>('transport');
+/** ICMP echo (ping), keyed by address family (`'ipv4'`, `'ipv6'`). @public */
+export const IcmpEchoService = defineService<IcmpEcho>('icmp-echo');
 /** The stack's forwarding tables. @public */
 export const RouteTablesService = defineService<RouteTables>('route-tables');
 

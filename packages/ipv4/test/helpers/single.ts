@@ -1,7 +1,7 @@
 // One stack with one raw-driven interface (192.0.2.1/24 on "raw0"): tests inject crafted packets
 // and read what the stack answered.
-import { createStack, ManualClock, NetworkProtocolService, type NetInterface, type Stack } from '@stack/core';
-import { IcmpEchoService, ipv4Module, Ipv4ControlService, type IcmpEcho, type Ipv4Control, type Ipv4ModuleOptions } from '../../src/index.js';
+import { createStack, IcmpEchoService, ManualClock, NetworkProtocolService, type IcmpEcho, type NetInterface, type Stack } from '@stack/core';
+import { ipv4Module, Ipv4ControlService, type Ipv4Control, type Ipv4ModuleOptions } from '../../src/index.js';
 import { ptpLinkModule } from './ptp-link.js';
 import { RawDriver } from './raw-driver.js';
 import { fibModule as testFibModule } from '@stack/fib';

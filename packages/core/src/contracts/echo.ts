@@ -1,7 +1,9 @@
-import type { Disposer, IpAddress, SendError } from '@stack/core';
+import type { IpAddress } from '../addr/index.js';
+import type { Disposer } from '../engine/disposer.js';
+import type { SendError } from './network.js';
 
 /**
- * An echo request to send (RFC 792 echo).
+ * An echo request to send (ICMP echo, RFC 792; ICMPv6 echo, RFC 4443 §4).
  * @public
  */
 export interface EchoRequest {
@@ -35,7 +37,7 @@ export type EchoEvent =
       readonly sequence: number;
       /** Echo data bytes (excluding the 8-byte ICMP header). */
       readonly size: number;
-      /** TTL of the reply as received. */
+      /** TTL (hop limit) of the reply as received. */
       readonly ttl: number;
       /** Clock time of receipt, in ms. */
       readonly receivedAt: number;
@@ -48,7 +50,7 @@ export type EchoEvent =
       readonly from: IpAddress;
       readonly identifier: number;
       readonly sequence: number;
-      /** ICMP type and code of the error (e.g. 11/0 time exceeded, 3/1 host unreachable). */
+      /** ICMP type and code of the error (e.g. ICMPv4 11/0 time exceeded, 3/1 host unreachable). */
       readonly icmpType: number;
       readonly icmpCode: number;
       readonly receivedAt: number;
