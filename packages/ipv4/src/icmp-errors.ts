@@ -65,6 +65,7 @@ export class IcmpErrors {
     }
     if (type === Icmpv4Type.DESTINATION_UNREACHABLE) out.unreachable.inc();
     else if (type === Icmpv4Type.TIME_EXCEEDED) out['time-exceeded'].inc();
+    else if (type === Icmpv4Type.PARAMETER_PROBLEM) out['parameter-problem'].inc();
     return true;
   }
 

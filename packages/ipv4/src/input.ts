@@ -19,7 +19,14 @@ import type { Ipv4Counters } from './ipv4-counters.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { MulticastGroups } from './multicast-groups.js';
 import type { Reassembler } from './reassembly.js';
-import { Icmpv4Type, Icmpv4UnreachableCode, Ipv4PacketView } from './wire/index.js';
+import {
+  icmpv4PointerRest,
+  Icmpv4Type,
+  Icmpv4UnreachableCode,
+  IPV4_MIN_HEADER_LENGTH,
+  ipv4OptionsProblemAt,
+  Ipv4PacketView,
+} from './wire/index.js';
 
 /** How a destination relates to this stack. */
 const Destination = {
@@ -62,7 +69,10 @@ export class Ipv4Input {
     let buf = received;
     let v = this.view.reset(buf.data, buf.start, buf.length);
     const failure = v.check();
-    if (failure !== null) return drop(buf, c[failure]);
+    if (failure !== null) {
+      if (failure === 'bad-options') this.answerBadOptions(buf, ifp, v);
+      return drop(buf, c[failure]);
+    }
     buf.trim(v.totalLength);
     const src = v.src;
     const dst = v.dst;
@@ -137,6 +147,23 @@ export class Ipv4Input {
     o.fib = buf.fib;
     o.linkFlags = buf.linkFlags;
     this.errors.send(Icmpv4Type.DESTINATION_UNREACHABLE, code, 0, buf.data, at, total, o);
+  }
+
+  /**
+   * RFC 1122 §3.2.2.5: a host SHOULD answer a malformed option with a parameter problem pointing at
+   * the offending byte; only for datagrams addressed to one of our unicast addresses.
+   */
+  private answerBadOptions(buf: PacketBuffer, ifp: NetInterface, v: Ipv4PacketView): void {
+    if (this.locals.active(v.dst) === null) return;
+    const header = buf.start;
+    const problem = ipv4OptionsProblemAt(buf.data, header + IPV4_MIN_HEADER_LENGTH, v.headerLength - IPV4_MIN_HEADER_LENGTH);
+    if (problem < 0) return;
+    const o = this.offence;
+    o.ifindex = ifp.index;
+    o.fib = buf.fib;
+    o.linkFlags = buf.linkFlags;
+    const total = Math.min(v.totalLength, buf.length);
+    this.errors.send(Icmpv4Type.PARAMETER_PROBLEM, 0, icmpv4PointerRest(problem - header), buf.data, header, total, o);
   }
 
   private classify(dst: number, ifp: NetInterface): Destination {

@@ -66,7 +66,7 @@ const REASS_DESCRIPTIONS: Partial<Record<(typeof REASS)[number], string>> = {
 };
 
 const ICMP_IN = ['received', 'truncated', 'bad-checksum', 'echo-request', 'echo-reply', 'errors', 'other', 'broadcast-echo-ignored'] as const;
-const ICMP_OUT = ['echo-reply', 'echo-request', 'unreachable', 'time-exceeded', 'rate-limited', 'suppressed', 'failed'] as const;
+const ICMP_OUT = ['echo-reply', 'echo-request', 'unreachable', 'time-exceeded', 'parameter-problem', 'rate-limited', 'suppressed', 'failed'] as const;
 
 /** Every counter of the module, created at attach and removed at unload. @internal */
 export function createIpv4Counters(ctx: ModuleContext) {

@@ -75,6 +75,21 @@ describe('IPv4 input validation', () => {
     expect([v.dst, m.type, m.code]).toEqual([PEER, 3, Icmpv4UnreachableCode.PROTOCOL]);
   });
 
+  it('answers a malformed option with a parameter problem pointing at it (RFC 1122 §3.2.2.5)', () => {
+    const s = single();
+    // NOP, then a loose source route whose length 2 cannot hold its pointer: byte 22 of the header.
+    s.wire.inject([ipv4Packet({ src: PEER, dst: ME, protocol: 1, options: Uint8Array.from([1, 131, 2, 0]) }, echoRequest(1, 1, 8))]);
+    // The same to an address that is not ours is dropped without an answer.
+    s.wire.inject([ipv4Packet({ src: PEER, dst: ip('192.0.2.99'), protocol: 1, options: Uint8Array.from([1, 131, 2, 0]) }, echoRequest(1, 1, 8))]);
+    expect(s.counter('ipv4.in.bad-options')).toBe(2);
+    expect(s.counter('icmp.out.parameter-problem')).toBe(1);
+    const sent = s.wire.take();
+    expect(sent).toHaveLength(1);
+    const v = new Ipv4PacketView(sent[0]);
+    const m = new Icmpv4PacketView(sent[0], v.payloadOffset, v.payloadLength);
+    expect([v.dst, m.type, m.code, sent[0][v.payloadOffset + 4]]).toEqual([PEER, 12, 0, 22]);
+  });
+
   it('rate-limits ICMP errors with a token bucket on the clock', () => {
     const s = single({ icmpRateLimit: { perSecond: 1, burst: 2 } });
     const probe = () => s.wire.inject([ipv4Packet({ src: PEER, dst: ME, protocol: 99 }, new Uint8Array(8))]);

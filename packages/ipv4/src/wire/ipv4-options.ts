@@ -45,20 +45,54 @@ export function ipv4OptionLengthAt(bytes: Uint8Array, at: number, end: number): 
 }
 
 /**
- * Whether the options area `[offset, offset + length)` is well formed: every option up to END (or
- * the end of the area) has a length that fits. Bytes after END are padding and are not examined.
+ * The offset of the first malformed byte in the options area `[offset, offset + length)`, or -1
+ * when it is well formed: every option up to END (or the end of the area) has a length that fits,
+ * and the options whose layout RFC 791 §3.1 fixes have it (record route and source routes: length
+ * at least 3, pointer at least 4; timestamp: length at least 4, pointer at least 5; router alert,
+ * RFC 2113: length 4). The offset is what an ICMP parameter problem points at (RFC 1122 §3.2.2.5).
+ * Bytes after END are padding and are not examined.
  * @public
  */
-export function areIpv4OptionsWellFormed(bytes: Uint8Array, offset: number, length: number): boolean {
+export function ipv4OptionsProblemAt(bytes: Uint8Array, offset: number, length: number): number {
   const end = offset + length;
   let at = offset;
   while (at < end) {
-    if (bytes[at] === Ipv4OptionType.END) return true;
+    const type = bytes[at];
+    if (type === Ipv4OptionType.END) return -1;
     const size = ipv4OptionLengthAt(bytes, at, end);
-    if (size < 0) return false;
+    if (size < 0) return at + 1 < end ? at + 1 : at;
+    const problem = layoutProblemAt(bytes, at, size, type);
+    if (problem >= 0) return problem;
     at += size;
   }
-  return true;
+  return -1;
+}
+
+/** Type-specific layout checks of one option of `size` bytes at `at`; -1 when it is fine. */
+function layoutProblemAt(bytes: Uint8Array, at: number, size: number, type: number): number {
+  switch (type) {
+    case Ipv4OptionType.RECORD_ROUTE:
+    case Ipv4OptionType.LOOSE_SOURCE_ROUTE:
+    case Ipv4OptionType.STRICT_SOURCE_ROUTE:
+      if (size < 3) return at + 1;
+      return bytes[at + 2] < 4 ? at + 2 : -1;
+    case Ipv4OptionType.TIMESTAMP:
+      if (size < 4) return at + 1;
+      return bytes[at + 2] < 5 ? at + 2 : -1;
+    case Ipv4OptionType.ROUTER_ALERT:
+      return size !== 4 ? at + 1 : -1;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * Whether the options area `[offset, offset + length)` is well formed (see
+ * {@link ipv4OptionsProblemAt}).
+ * @public
+ */
+export function areIpv4OptionsWellFormed(bytes: Uint8Array, offset: number, length: number): boolean {
+  return ipv4OptionsProblemAt(bytes, offset, length) < 0;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   Ipv4OptionType,
   Ipv4PacketView,
   areIpv4OptionsWellFormed,
+  ipv4OptionsProblemAt,
   decrementIpv4Ttl,
   emitIpv4Header,
   fillIpv4HeaderChecksum,
@@ -209,13 +210,35 @@ describe('options', () => {
     expect(c.next()).toBe(false);
     expect(c.malformed).toBe(true);
   });
+
+  it('points at the first malformed byte, with the layouts RFC 791 fixes', () => {
+    const cases: Array<[string, number]> = [
+      ['01 01 01 01', -1],
+      ['01 83 02 00', 2], // loose source route of length 2: the length byte
+      ['89 03 03 00', 2], // strict source route, pointer 3 below the minimum 4: the pointer byte
+      ['07 07 00 00 00 00 00 00', 2], // record route with pointer 0
+      ['44 04 04 00', 2], // timestamp, pointer 4 below the minimum 5
+      ['94 02 00 00', 1], // router alert must be 4 bytes long
+      ['01 07', 1], // length byte missing
+      ['07 09 04 00', 1], // runs past the area
+      ['00 83 02 00', -1], // after END everything is padding
+    ];
+    for (const [bytes, at] of cases) {
+      const b = hex(bytes);
+      expect([bytes, ipv4OptionsProblemAt(b, 0, b.length)]).toEqual([bytes, at]);
+    }
+  });
 });
 
 const optionList = fc.array(
   fc.oneof(
     fc.constant(hex('01')),
     fc
-      .tuple(fc.integer({ min: 2, max: 255 }), fc.uint8Array({ maxLength: 10 }))
+      // Types without a fixed layout; the fixed ones are checked in the options tests.
+      .tuple(
+        fc.integer({ min: 2, max: 255 }).filter((t) => ![7, 68, 131, 137, 148].includes(t)),
+        fc.uint8Array({ maxLength: 10 }),
+      )
       .map(([type, data]) => Uint8Array.from([type, data.length + 2, ...data])),
   ),
   { maxLength: 6 },
