@@ -13,20 +13,25 @@ export class RemoteInfo {
   /** Index of the interface it arrived on. */
   readonly ifindex: number;
   private readonly bytes: Uint8Array;
+  private readonly zone: string | null;
   private text: string | null = null;
 
   /** @internal */
-  constructor(family: AddressFamily, address: Uint8Array, port: number, size: number, ifindex: number) {
+  constructor(family: AddressFamily, address: Uint8Array, port: number, size: number, ifindex: number, zone: string | null = null) {
     this.family = family === 'ipv4' ? 'IPv4' : 'IPv6';
     this.bytes = address.slice(0, family === 'ipv4' ? 4 : 16);
     this.port = port;
     this.size = size;
     this.ifindex = ifindex;
+    this.zone = zone;
   }
 
-  /** Source address text. */
+  /** Source address text; a link-local IPv6 source carries its zone (`fe80::1%em0`), as in Node. */
   get address(): string {
-    this.text ??= ipAddressFromBytes(this.family === 'IPv4' ? 'ipv4' : 'ipv6', this.bytes).toString();
+    if (this.text === null) {
+      const text = ipAddressFromBytes(this.family === 'IPv4' ? 'ipv4' : 'ipv6', this.bytes).toString();
+      this.text = this.zone === null ? text : `${text}%${this.zone}`;
+    }
     return this.text;
   }
 }

@@ -25,7 +25,7 @@ export class UdpInput implements UpperProtocolHandler {
   private readonly deliverTo = (ep: Endpoint): void => {
     const buf = this.current!;
     const v = this.view;
-    ep.owner.deliver(buf.data, v.payloadOffset, v.payloadLength, buf.src, v.srcPort, buf.ifindex);
+    ep.owner.deliver(buf.data, v.payloadOffset, v.payloadLength, this.net.family, buf.src, v.srcPort, buf.ifindex);
   };
 
   constructor(

@@ -2,9 +2,9 @@ import {
   InterfaceFlags,
   Ipv4Address,
   Ipv6Address,
-  parseIpAddress,
   type AddressFamily,
   type IpAddress,
+  type NetworkProtocol,
   type SendRequest,
   type Stack,
   type TransportErrorReport,
@@ -14,6 +14,7 @@ import { UdpSocketError, type UdpErrorCode, type UdpSendError } from './errors.j
 import { UdpSocketsService } from './keys.js';
 import { MessageQueue } from './message-queue.js';
 import { RemoteInfo } from './remote-info.js';
+import { isLinkLocalBytes, parseScopedAddress } from './scoped-address.js';
 import { UDP_PROTOCOL } from './udp-input.js';
 import type { UdpTransport } from './udp-transport.js';
 import { fillUdpChecksum, UDP_HEADER_LENGTH, UdpDatagramView } from './wire/index.js';
@@ -23,8 +24,14 @@ import { fillUdpChecksum, UDP_HEADER_LENGTH, UdpDatagramView } from './wire/inde
  * @public
  */
 export interface UdpSocketOptions {
-  /** Address family: `'udp4'` (IPv4) or `'udp6'` (IPv6). */
+  /** Address family: `'udp4'` (IPv4) or `'udp6'` (IPv6, dual-stack unless `ipv6Only`). */
   readonly type: 'udp4' | 'udp6';
+  /**
+   * For `'udp6'`: refuse IPv4 (IPV6_V6ONLY). Default false, as in Node: a `'udp6'` socket bound to
+   * `::` also receives IPv4 datagrams, from IPv4-mapped addresses (`::ffff:192.0.2.1`, RFC 4038
+   * §4.2), and sends to such addresses over IPv4.
+   */
+  readonly ipv6Only?: boolean;
   /** Let several sockets bind the same address and port (SO_REUSEADDR); all must set it. */
   readonly reuseAddr?: boolean;
   /** FIB to route in (FreeBSD SO_SETFIB); default the outgoing interface's. */
@@ -107,8 +114,17 @@ export class UdpSocket implements EndpointOwner {
   private readonly queues = new Set<MessageQueue<UdpMessage>>();
   private readonly memberships: Array<{ ifindex: number; group: IpAddress }> = [];
   private readonly queueLimit: number;
+  private readonly ipv6Only: boolean;
   private localAddress: IpAddress | null = null;
+  /** The IPv4 address inside an IPv4-mapped local address (dual-stack socket bound to one), else null. */
+  private localV4: Ipv4Address | null = null;
   private remote: IpAddress | null = null;
+  /** The IPv4 address inside an IPv4-mapped connected peer, else null. */
+  private remoteV4: Ipv4Address | null = null;
+  /** Zone (interface index) of the connected peer, 0 when none was given. */
+  private remoteIfindex = 0;
+  /** Source of a delivered IPv4 datagram as an IPv4-mapped address (dual-stack sockets). */
+  private readonly mapped = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0]);
   private bound = false;
   private closed = false;
   private ttl: number | undefined = undefined;
@@ -119,7 +135,9 @@ export class UdpSocket implements EndpointOwner {
   constructor(transport: UdpTransport, options: UdpSocketOptions) {
     this.transport = transport;
     this.family = options.type === 'udp4' ? 'ipv4' : 'ipv6';
+    this.ipv6Only = this.family === 'ipv6' && options.ipv6Only === true;
     this.endpoint = new Endpoint(this.family, options.reuseAddr ?? false, this);
+    this.endpoint.dualStack = this.family === 'ipv6' && !this.ipv6Only;
     this.request.fib = options.fib;
     this.endpoint.fib = options.fib ?? 0;
     this.queueLimit = options.receiveQueueLimit ?? transport.queueLimit;
@@ -136,15 +154,20 @@ export class UdpSocket implements EndpointOwner {
     checkPort(port, 0);
     const ep = this.endpoint;
     if (address !== undefined) {
-      const addr = this.parse(address, 'address');
+      const addr = this.parse(address, 'address').address;
       if (!addr.isUnspecified()) {
-        const net = this.transport.network(this.family);
-        if (!addr.isMulticast() && (net === undefined || !net.isLocalAddress(addr))) {
+        const v4 = this.mappedIpv4(addr);
+        if (v4 !== null && this.ipv6Only) throw new UdpSocketError('EADDRNOTAVAIL', `${addr.toString()} is an IPv4-mapped address and the socket is IPv6-only`);
+        const target = v4 ?? addr;
+        const net = this.transport.network(target.family);
+        if (!target.isMulticast() && (net === undefined || !net.isLocalAddress(target))) {
           throw new UdpSocketError('EADDRNOTAVAIL', `${addr.toString()} is not an address of this stack`);
         }
         addr.copyTo(ep.local, 0);
         ep.localAny = false;
+        ep.dualStack = v4 !== null;
         this.localAddress = addr;
+        this.localV4 = v4;
       }
     }
     ep.localPort = port !== 0 ? port : this.transport.allocatePort(this.family);
@@ -163,12 +186,15 @@ export class UdpSocket implements EndpointOwner {
     this.ensureOpen();
     if (this.endpoint.connected) throw new UdpSocketError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'the socket is already connected');
     checkPort(port, 1);
-    const remote = address === undefined ? this.loopback() : this.parse(address, 'address');
+    const target = address === undefined ? { address: this.loopback(), ifindex: 0 } : this.parse(address, 'address');
+    const remote = target.address;
     if (!this.bound) this.bind();
     remote.copyTo(this.endpoint.remote, 0);
     this.endpoint.remotePort = port;
     this.endpoint.connected = true;
     this.remote = remote;
+    this.remoteV4 = this.mappedIpv4(remote);
+    this.remoteIfindex = target.ifindex;
     return this;
   }
 
@@ -177,6 +203,8 @@ export class UdpSocket implements EndpointOwner {
     if (!this.endpoint.connected) throw new UdpSocketError('ERR_SOCKET_DGRAM_NOT_CONNECTED', 'the socket is not connected');
     this.endpoint.connected = false;
     this.remote = null;
+    this.remoteV4 = null;
+    this.remoteIfindex = 0;
   }
 
   /**
@@ -188,47 +216,68 @@ export class UdpSocket implements EndpointOwner {
     if (this.closed) return 'socket-closed';
     const ep = this.endpoint;
     let destination: IpAddress;
+    let destinationV4: Ipv4Address | null;
     let dstPort: number;
+    let zone: number;
     if (port !== undefined) {
       if (ep.connected) return 'already-connected';
       checkPort(port, 1);
-      destination = address === undefined ? this.loopback() : this.parse(address, 'address');
+      const target = address === undefined ? { address: this.loopback(), ifindex: 0 } : this.parse(address, 'address');
+      destination = target.address;
+      destinationV4 = this.mappedIpv4(destination);
+      zone = target.ifindex;
       dstPort = port;
     } else {
       if (!ep.connected) return 'not-connected';
       destination = this.remote!;
+      destinationV4 = this.remoteV4;
+      zone = this.remoteIfindex;
       dstPort = ep.remotePort;
     }
-    const net = this.transport.network(this.family);
-    if (net === undefined) return 'no-network-protocol';
-    if (!this.bound) this.bind();
     const counters = this.transport.counters.out;
     const length = UDP_HEADER_LENGTH + msg.length;
     if (length > 0xffff) {
       counters.errors.inc();
       return 'message-too-long';
     }
+    // A dual-stack socket reaches an IPv4-mapped destination over IPv4 (RFC 4038 §4.2).
+    const v4 = this.ipv6Only ? null : destinationV4;
+    const local = this.localAddress;
+    const localV4 = this.localV4;
+    const net: NetworkProtocol | undefined = this.transport.network(v4 !== null ? 'ipv4' : this.family);
+    if (net === undefined) return 'no-network-protocol';
+    if (!this.bound) this.bind();
     const req = this.request;
-    req.destination = destination;
-    req.source = ep.localAny || this.localAddress!.isMulticast() ? null : this.localAddress;
-    const multicast = destination.isMulticast();
-    req.ttl = multicast ? this.multicastTtl : this.ttl;
-    req.ifindex = multicast && this.multicastIfindex !== 0 ? this.multicastIfindex : undefined;
-    const buf = net.allocate(req, length);
-    if (typeof buf === 'string') {
-      counters.errors.inc();
-      return buf;
+    if (v4 !== null) {
+      if (!ep.localAny && localV4 === null) return this.failed('address-not-available');
+      req.destination = v4;
+      req.source = localV4 !== null && !localV4.isMulticast() ? localV4 : null;
+    } else {
+      if (localV4 !== null) return this.failed('address-not-available');
+      req.destination = destination;
+      req.source = ep.localAny || local!.isMulticast() ? null : local;
     }
+    const multicast = req.destination.isMulticast();
+    req.ttl = multicast ? this.multicastTtl : this.ttl;
+    req.ifindex = multicast && this.multicastIfindex !== 0 ? this.multicastIfindex : zone !== 0 ? zone : undefined;
+    const buf = net.allocate(req, length);
+    if (typeof buf === 'string') return this.failed(buf);
     const v = this.view.reset(buf.data, buf.start, length);
     v.srcPort = ep.localPort;
     v.dstPort = dstPort;
     v.datagramLength = length;
     v.checksum = 0;
     buf.data.set(msg, v.payloadOffset);
+    // Computed for both families; mandatory over IPv6 (RFC 8200 §8.1).
     fillUdpChecksum(buf.data, buf.start, length, net.pseudoHeaderSum(buf, UDP_PROTOCOL, length));
     const error = net.send(buf, req);
     if (error !== null) counters.errors.inc();
     else counters.sent.inc();
+    return error;
+  }
+
+  private failed(error: UdpSendError): UdpSendError {
+    this.transport.counters.out.errors.inc();
     return error;
   }
 
@@ -348,9 +397,16 @@ export class UdpSocket implements EndpointOwner {
   }
 
   /** @internal A datagram for this socket; the bytes belong to the stack and are copied. */
-  deliver(bytes: Uint8Array, offset: number, length: number, src: Uint8Array, srcPort: number, ifindex: number): void {
+  deliver(bytes: Uint8Array, offset: number, length: number, family: AddressFamily, src: Uint8Array, srcPort: number, ifindex: number): void {
     const msg = bytes.slice(offset, offset + length);
-    const rinfo = new RemoteInfo(this.family, src, srcPort, length, ifindex);
+    let from = src;
+    if (family !== this.family) {
+      // An IPv4 datagram on a dual-stack socket: its source as an IPv4-mapped address.
+      this.mapped.set(src.subarray(0, 4), 12);
+      from = this.mapped;
+    }
+    const zone = this.family === 'ipv6' && isLinkLocalBytes(from) ? (this.transport.stack.interfaces.byIndexFast(ifindex)?.name ?? null) : null;
+    const rinfo = new RemoteInfo(this.family, from, srcPort, length, ifindex, zone);
     this.emit('message', msg, rinfo);
     if (this.queues.size === 0) return;
     const item: UdpMessage = { msg, rinfo };
@@ -388,21 +444,30 @@ export class UdpSocket implements EndpointOwner {
     return this.family === 'ipv4' ? Ipv4Address.LOOPBACK : Ipv6Address.LOOPBACK;
   }
 
-  private parse(address: string | IpAddress, field: string): IpAddress {
-    const addr = typeof address === 'string' ? parseIpAddress(address) : address;
+  /** An address of the socket's family, text possibly with a zone (`fe80::1%em0`, RFC 4007 §11). */
+  private parse(address: string | IpAddress, field: string): { address: IpAddress; ifindex: number } {
+    const target = typeof address === 'string' ? parseScopedAddress(this.transport.stack, address, field) : { address, ifindex: 0 };
+    const addr = target.address;
     if (addr.family !== this.family) throw new TypeError(`${field}: ${addr.toString()} is not an ${this.family} address (socket type ${this.family === 'ipv4' ? 'udp4' : 'udp6'})`);
-    return addr;
+    return target;
+  }
+
+  /** The IPv4 address inside an IPv4-mapped IPv6 address, or null. */
+  private mappedIpv4(addr: IpAddress): Ipv4Address | null {
+    return addr.family === 'ipv6' ? addr.toIpv4Mapped() : null;
   }
 
   private group(text: string): IpAddress {
-    const g = this.parse(text, 'group');
+    const g = this.parse(text, 'group').address;
     if (!g.isMulticast()) throw new TypeError(`group: ${text} is not a multicast address`);
     return g;
   }
 
+  /** The interface named by an address configured on it, or by a zone (`::%em0`, as Node takes it for IPv6). */
   private interfaceOf(text: string): number {
-    const addr = this.parse(text, 'interfaceAddress');
-    for (const ifp of this.transport.stack.interfaces.list()) if (ifp.findAddress(addr) !== undefined) return ifp.index;
+    const { address, ifindex } = this.parse(text, 'interfaceAddress');
+    if (ifindex !== 0) return ifindex;
+    for (const ifp of this.transport.stack.interfaces.list()) if (ifp.findAddress(address) !== undefined) return ifp.index;
     throw new UdpSocketError('EADDRNOTAVAIL', `interfaceAddress: ${text} is not configured on any interface`);
   }
 

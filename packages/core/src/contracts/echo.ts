@@ -18,6 +18,11 @@ export interface EchoRequest {
   readonly data?: Uint8Array;
   readonly ttl?: number;
   readonly fib?: number;
+  /**
+   * Send out this interface: the zone of a link-local or link-scoped multicast destination
+   * (`ping fe80::1%em0`, RFC 4007 §6), or SO_BINDTODEVICE. Default: chosen by routing.
+   */
+  readonly ifindex?: number;
   readonly source?: IpAddress | null;
   /** Set DF: a request above the path MTU fails with `'message-too-long'`. */
   readonly dontFragment?: boolean;

@@ -1,0 +1,39 @@
+/**
+ * Reassembly usage, for listings and tests.
+ * @public
+ */
+export interface Ipv6ReassemblyUsage {
+  /** Packets being reassembled (including discarded ones still absorbing late fragments). */
+  readonly datagrams: number;
+  /** Bytes of payload storage held. */
+  readonly bytes: number;
+}
+
+/**
+ * One entry of the path MTU cache (RFC 8201).
+ * @public
+ */
+export interface PathMtuInfo {
+  /** Destination, RFC 5952 text. */
+  readonly destination: string;
+  /** Path MTU learnt from a packet too big message (never below 1280). */
+  readonly mtu: number;
+  /** Milliseconds until the entry ages out and the larger MTU is tried again. */
+  readonly expiresIn: number;
+}
+
+/**
+ * Run-time control of the `ipv6` module.
+ * @public
+ */
+export interface Ipv6Control {
+  /** Whether packets not addressed to this stack are forwarded (a router); a host leaves it off. */
+  forwarding: boolean;
+  /** Hop limit of packets this stack originates when neither the sender nor a router advertisement sets one. */
+  readonly defaultHopLimit: number;
+  reassemblyUsage(): Ipv6ReassemblyUsage;
+  /** The path MTU cache, by destination. */
+  pathMtus(): PathMtuInfo[];
+  /** Forget every learnt path MTU. */
+  flushPathMtus(): void;
+}

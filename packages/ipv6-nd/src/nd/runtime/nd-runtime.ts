@@ -1,0 +1,25 @@
+import type { Stack } from '@stack/core';
+import type { NdHost } from '../../nd-seam.js';
+import type { NdConfig } from '../nd-options.js';
+import type { LinkParameterTable } from './link-parameters.js';
+import type { NdCounters } from './nd-counters.js';
+import type { NdEventEmitter } from './nd-event-emitter.js';
+import type { NdSender } from './nd-sender.js';
+import type { NdTimers } from './nd-timers.js';
+
+/** What every part of ND shares for one stack. @internal */
+export interface NdRuntime {
+  readonly host: NdHost;
+  readonly stack: Stack;
+  readonly config: NdConfig;
+  readonly counters: NdCounters;
+  readonly sender: NdSender;
+  readonly params: LinkParameterTable;
+  readonly timers: NdTimers;
+  readonly events: NdEventEmitter;
+}
+
+/** Whether ND runs on `ifp`: it has a link-layer address (Ethernet and the like) and is not loopback. @internal */
+export function runsNd(ifp: { readonly hardwareAddress: Uint8Array | null; readonly type: string }): boolean {
+  return ifp.hardwareAddress !== null && ifp.hardwareAddress.length > 0 && ifp.type !== 'loopback';
+}
