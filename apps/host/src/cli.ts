@@ -7,12 +7,26 @@ import { parseConfig, ConfigError } from './config.js';
 import { createHost } from './compose.js';
 import { runDemo } from './demo.js';
 import { ping } from './ping.js';
-import { arpTable, ifconfig, netstatS, routeTable } from './views.js';
+import { arpTable, eventLine, ifconfig, ipv4ReassemblyUsage, ndpTable, netstatS, routeTable } from './views.js';
 
 const USAGE = `usage:
-  stack-host demo [--pcap FILE]     two simulated hosts: ping, UDP echo, a narrative and a pcap (default stack-demo.pcap)
+  stack-host demo [--pcap FILE]     two simulated hosts: ping (IPv4, IPv6), UDP echo, a narrative and a pcap (default stack-demo.pcap)
   stack-host check CONFIG.json      validate a configuration file
-  stack-host run CONFIG.json        run a host; type "help" for live views (ifconfig, arp, routes, stats, ping)`;
+  stack-host run CONFIG.json        run a host; type "help" for live views (ifconfig, arp, ndp, routes, stats, ping)`;
+
+const HELP = [
+  'ifconfig                          interfaces, addresses (IPv6 ones with tentative/duplicated/autoconf), counters',
+  'arp                               the IPv4 neighbour cache (arp -a)',
+  'ndp [-a|-r|-p|-i]                 IPv6 neighbours (-a), default routers (-r), prefixes (-p), interface parameters and groups (-i)',
+  'routes [-4|-6] [FIB]              forwarding table(s) (netstat -rn)',
+  'stats [PREFIX]                    non-zero counters (netstat -s), e.g. stats ipv6.',
+  'ping [-4|-6] ADDRESS [COUNT [SIZE]]  echo requests with statistics; a link-local ADDRESS takes its scope: fe80::1%em0',
+  'ping6 ADDRESS [COUNT [SIZE]]      ping -6',
+  'reass                             reassembly buffers in use, per family',
+  'memory                            this process\'s heap and resident size',
+  'echo TEXT | quit',
+  'Events (DAD conflicts, routers, prefixes, addresses ready) are printed as they happen: "event: ND em0 DAD_CONFLICT ..."',
+];
 
 async function openTap(name: string): Promise<LinkDriver> {
   const tap = await import('@stack/tap-driver').catch(() => null);
@@ -28,7 +42,8 @@ async function demo(args: string[]): Promise<number> {
   closeSync(fd);
   console.log('');
   console.log(`Wrote ${result.pcapFrames} frames to ${file}: open it in Wireshark (or: tshark -r ${file}).`);
-  return result.pingLoss === 0 && result.udpEchoed ? 0 : 1;
+  const ok = result.pingLoss === 0 && result.udpEchoed && result.ping6LinkLocalLoss === 0 && result.ping6GlobalLoss === 0 && result.udp6Echoed;
+  return ok ? 0 : 1;
 }
 
 async function run(file: string): Promise<number> {
@@ -43,12 +58,17 @@ async function run(file: string): Promise<number> {
   };
   const host = await createHost(config, { openTap, pcapSink });
   const { stack } = host;
+  // devd-style: neighbour discovery events (DAD conflicts, routers, prefixes, addresses ready) as they happen.
+  stack.events.onAny((e) => {
+    if (e.system === 'ND') console.log(`event: ${eventLine(e)}`);
+  });
+  const v6 = config.families.includes('ipv6') ? await import('./ipv6-support.js') : null;
   if (host.capture) {
     const { captured, uncaptured } = host.capture;
     if (captured.length > 0) console.log(`stack-host: capturing ${captured.join(', ')} to ${config.pcap}`);
     if (uncaptured.length > 0) console.log(`stack-host: cannot capture ${uncaptured.join(', ')} (the driver does not support observe())`);
   }
-  console.log(`stack-host: running with ${config.interfaces.map((i) => i.name).join(', ')}; type "help"`);
+  console.log(`stack-host: running with ${config.interfaces.map((i) => i.name).join(', ')} (${config.families.join(', ')}); type "help"`);
   let closing = false;
   const close = async (): Promise<void> => {
     if (closing) return;
@@ -67,22 +87,49 @@ async function run(file: string): Promise<number> {
       case '':
         return;
       case 'help':
-        return print(['ifconfig | arp | routes | stats [prefix] | ping ADDRESS [COUNT [SIZE]] | echo TEXT | quit']);
+        return print(HELP);
       case 'echo': // prints its text: scripts driving stdin use it to mark the end of a command's output
         return print([rest.join(' ')]);
       case 'ifconfig':
         return print(ifconfig(stack));
       case 'arp':
         return print(arpTable(stack));
-      case 'routes':
-        return print(routeTable(stack, Number(rest[0] ?? 0)));
+      case 'ndp': {
+        const flag = rest[0] ?? '-a';
+        if (flag === '-a') return print(ndpTable(stack));
+        if (!v6 && ['-r', '-p', '-i'].includes(flag)) return print(['(IPv6 is not loaded)']);
+        if (flag === '-r') return print(v6!.ndpRouters(stack));
+        if (flag === '-p') return print(v6!.ndpPrefixes(stack));
+        if (flag === '-i') return print(v6!.ndpInterfaces(stack));
+        return print([`ndp: unknown option ${flag} (-a, -r, -p or -i)`]);
+      }
+      case 'routes': {
+        const loaded = config.families;
+        const family = rest[0] === '-4' ? 'ipv4' : rest[0] === '-6' ? 'ipv6' : undefined;
+        const fib = Number((family ? rest[1] : rest[0]) ?? 0);
+        return print(routeTable(stack, fib, family ? [family] : loaded));
+      }
       case 'stats':
         return print(netstatS(stack, rest[0]));
+      case 'reass':
+        return print([...ipv4ReassemblyUsage(stack), ...(v6?.ipv6ReassemblyUsage(stack) ?? [])]);
+      case 'memory': {
+        const m = process.memoryUsage();
+        return print([`heapUsed ${m.heapUsed} heapTotal ${m.heapTotal} external ${m.external} arrayBuffers ${m.arrayBuffers} rss ${m.rss}`]);
+      }
       case 'ping':
-        void ping(stack, rest[0], { count: Number(rest[1] ?? 4), size: Number(rest[2] ?? 56), onLine: (l) => console.log(l) }).catch((e) =>
+      case 'ping6': {
+        let args = rest;
+        let family: 'ipv4' | 'ipv6' | undefined = cmd === 'ping6' ? 'ipv6' : undefined;
+        if (args[0] === '-4' || args[0] === '-6') {
+          family = args[0] === '-4' ? 'ipv4' : 'ipv6';
+          args = args.slice(1);
+        }
+        void ping(stack, args[0] ?? '', { family, count: Number(args[1] ?? 4), size: Number(args[2] ?? 56), onLine: (l) => console.log(l) }).catch((e) =>
           console.log(`ping: ${e instanceof Error ? e.message : String(e)}`),
         );
         return;
+      }
       case 'quit':
       case 'exit':
         void close();

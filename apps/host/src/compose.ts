@@ -1,12 +1,12 @@
 // Builds a host stack from a validated configuration: modules, interfaces, addresses, routes and
 // services. Interfaces attach to TAP devices or to ports of named simulated switches.
-import { createStack, MacAddress, RouteFlags, RouteTablesService, type Clock, type LinkDriver, type Stack } from '@stack/core';
+import { AddressEvents, createStack, MacAddress, RouteFlags, RouteTablesService, type Clock, type FrameTap, type IpAddress, type LinkDriver, type Stack } from '@stack/core';
 import { arpModule } from '@stack/arp';
 import { etherModule } from '@stack/ether';
 import { fibModule } from '@stack/fib';
 import { ipv4Module } from '@stack/ipv4';
-import { PcapWriter, type SimNetwork, type FrameTap, type PcapSink, type SimSwitch } from '@stack/sim';
-import { createSocket, udpModule, type UdpSocket } from '@stack/udp';
+import { PcapWriter, type SimNetwork, type PcapSink, type SimSwitch } from '@stack/sim';
+import { createSocket, udpModule, UdpSocketError, type UdpSocket } from '@stack/udp';
 import { ConfigError, type HostConfig } from './config.js';
 
 /** Where simulated interfaces plug in: one switch per network name, created on demand. */
@@ -36,6 +36,8 @@ export interface HostEnvironment {
    * may keep the bytes). Without it, `pcap` is ignored.
    */
   readonly pcapSink?: (file: string) => PcapSink;
+  /** Random numbers in [0, 1) for neighbour discovery's delays (the demo passes a seeded one); default Math.random. */
+  readonly ndRandom?: () => number;
 }
 
 /** The capture the configuration's `pcap` asked for. */
@@ -49,7 +51,8 @@ export interface HostCapture {
 
 export interface Host {
   readonly stack: Stack;
-  readonly services: { udpEcho?: UdpSocket };
+  /** One socket per UDP echo service; a socket for an address still in DAD binds once the address is ready. */
+  readonly services: { udpEcho: UdpSocket[] };
   /** Present when the configuration names a `pcap` file and the environment gives a `pcapSink`. */
   readonly capture?: HostCapture;
   close(): Promise<void>;
@@ -58,12 +61,18 @@ export interface Host {
 /** Compose the stack the configuration describes. */
 export async function createHost(config: HostConfig, env: HostEnvironment = {}): Promise<Host> {
   const stack = createStack({ name: 'stack-host', clock: env.clock });
+  const has4 = config.families.includes('ipv4');
+  const has6 = config.families.includes('ipv6');
   stack.load(fibModule());
   stack.load(etherModule());
-  stack.load(arpModule());
-  stack.load(ipv4Module({ forwarding: config.forwarding }));
+  if (has4) {
+    stack.load(arpModule());
+    stack.load(ipv4Module({ forwarding: config.forwarding }));
+  }
+  if (has6) (await import('./ipv6-support.js')).loadIpv6(stack, config, env.ndRandom);
   stack.load(udpModule());
-  stack.loopback.addAddress({ address: '127.0.0.1/8' });
+  if (has4) stack.loopback.addAddress({ address: '127.0.0.1/8' });
+  if (has6) stack.loopback.addAddress({ address: '::1/128' });
 
   for (const [i, ic] of config.interfaces.entries()) {
     let driver: LinkDriver;
@@ -108,17 +117,19 @@ export async function createHost(config: HostConfig, env: HostEnvironment = {}):
       if (!connected || (connected.flags & RouteFlags.GATEWAY) !== 0) throw new ConfigError(`${field}.via`, `gateway ${r.via.toString()} is not on a connected network`);
       ifindex = connected.ifindex;
     }
-    routes.add(r.fib, { prefix: r.prefix, prefixLength: r.prefixLength, gateway: r.via, ifindex, source: 'static' });
+    routes.add(r.fib, { prefix: r.prefix, prefixLength: r.prefixLength, gateway: r.via, ifindex, flags: RouteFlags.STATIC, source: 'static' });
   }
 
-  const services: Host['services'] = {};
-  if (config.services.udpEcho) {
-    const sock = createSocket(stack, { type: 'udp4' });
+  const services: Host['services'] = { udpEcho: [] };
+  const stopServices: (() => void)[] = [];
+  for (const [i, e] of config.services.udpEcho.entries()) {
+    // IPv6 sockets are IPv6-only here, so 0.0.0.0 and :: can both hold the port.
+    const sock = createSocket(stack, e.address.family === 'ipv4' ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
     sock.on('message', (msg, rinfo) => {
       sock.send(msg, rinfo.port, rinfo.address);
     });
-    sock.bind(config.services.udpEcho.port);
-    services.udpEcho = sock;
+    stopServices.push(bindWhenReady(stack, sock, e.port, e.address, `services.udpEcho[${i}]`));
+    services.udpEcho.push(sock);
   }
 
   return {
@@ -127,15 +138,42 @@ export async function createHost(config: HostConfig, env: HostEnvironment = {}):
     capture,
     async close() {
       for (const stop of stopCapture) stop();
-      services.udpEcho?.close();
+      for (const stop of stopServices) stop();
+      for (const sock of services.udpEcho) sock.close();
       await stack.destroy();
     },
   };
 }
 
-/** Whether frames crossing `driver` can be observed (simulated devices, and any driver implementing `observe()`). */
-function isFrameTap(driver: unknown): driver is FrameTap {
-  return typeof driver === 'object' && driver !== null && typeof (driver as Partial<FrameTap>).observe === 'function';
+/**
+ * Bind `sock` to `address`:`port`. A configured IPv6 address may still be in duplicate address
+ * detection (tentative, so not yet an address the stack may use): then the socket binds when the
+ * address becomes usable. Returns a disposer of that wait.
+ */
+function bindWhenReady(stack: Stack, sock: UdpSocket, port: number, address: IpAddress, field: string): () => void {
+  const wildcard = address.family === 'ipv4' ? address.value === 0 : address.isUnspecified();
+  const tryBind = (): boolean => {
+    try {
+      sock.bind(port, wildcard ? undefined : address);
+      return true;
+    } catch (e) {
+      if (e instanceof UdpSocketError && e.code === 'EADDRNOTAVAIL' && address.family === 'ipv6') return false;
+      throw new ConfigError(field, `cannot bind ${address.toString()} port ${port}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  if (tryBind()) return () => {};
+  const off = stack.events.on(AddressEvents, (ev) => {
+    if (ev.addr.address.equals(address) && tryBind()) off();
+  });
+  return off;
+}
+
+/**
+ * Whether frames crossing `driver` can be observed: the driver has the core `FrameTap` capability
+ * (simulated devices, the TAP driver, any driver implementing `observe()`).
+ */
+function isFrameTap(driver: LinkDriver | null): driver is LinkDriver & FrameTap {
+  return driver !== null && typeof (driver as Partial<FrameTap>).observe === 'function';
 }
 
 /**

@@ -1,5 +1,5 @@
-// ping with the usual statistics, on the stack's ICMP echo service and clock.
-import { IcmpEchoService, parseIpAddress, type EchoEvent, type Stack, type Timer } from '@stack/core';
+// ping with the usual statistics, on the stack's ICMP echo service (keyed by family) and clock.
+import { AddressFlags, IcmpEchoService, parseIpAddress, type AddressFamily, type EchoEvent, type IpAddress, type Stack, type Timer } from '@stack/core';
 
 export interface PingOptions {
   readonly count?: number;
@@ -9,6 +9,8 @@ export interface PingOptions {
   readonly interval?: number;
   /** ms to wait for the last reply (default 2000). */
   readonly timeout?: number;
+  /** `ping -4` / `ping -6`: the destination must be of this family. */
+  readonly family?: AddressFamily;
   readonly onLine?: (line: string) => void;
 }
 
@@ -25,13 +27,81 @@ export interface PingStatistics {
   readonly summary: string[];
 }
 
+/** A destination as ping understands it: an address, and for a link-local IPv6 one, its interface. */
+export interface PingTarget {
+  readonly address: IpAddress;
+  /** The scope (`%em0`) of a link-local destination. */
+  readonly ifindex?: number;
+  /** The text to print: `fe80::1%em0`, `2001:db8::1`, `192.0.2.1`. */
+  readonly display: string;
+  /** Our address on the scope's interface that the request leaves from (link-local destinations). */
+  readonly source?: IpAddress;
+}
+
+/**
+ * Parse `destination` (`192.0.2.1`, `2001:db8::1`, `fe80::1%em0`). A link-local IPv6 destination
+ * needs its interface (`%em0`) unless the stack has only one interface besides loopback. Throws an
+ * Error with a ping-style message when the text is wrong.
+ */
+export function pingTarget(stack: Stack, destination: string, family?: AddressFamily): PingTarget {
+  const pct = destination.indexOf('%');
+  const text = pct >= 0 ? destination.slice(0, pct) : destination;
+  let address: IpAddress;
+  try {
+    address = parseIpAddress(text);
+  } catch (e) {
+    throw new Error(`${destination}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  if (family !== undefined && address.family !== family) {
+    throw new Error(`${destination}: not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address (ping -${family === 'ipv4' ? '4' : '6'})`);
+  }
+  const scoped = address.family === 'ipv6' && (address.isLinkLocal() || address.multicastScope() === 2);
+  if (pct >= 0 && !scoped) throw new Error(`${destination}: a scope (%interface) only goes with a link-local address`);
+  if (!scoped) return { address, display: address.toString() };
+  let ifp;
+  if (pct >= 0) {
+    const zone = destination.slice(pct + 1);
+    ifp = stack.interfaces.list().find((i) => i.name === zone || String(i.index) === zone);
+    if (!ifp) throw new Error(`${destination}: no interface "${zone}"`);
+  } else {
+    const candidates = stack.interfaces.list().filter((i) => i !== stack.loopback);
+    if (candidates.length !== 1) throw new Error(`${destination}: a link-local destination needs its interface, e.g. ${text}%${candidates[0]?.name ?? 'em0'}`);
+    ifp = candidates[0];
+  }
+  const source = ifp.addressesOf('ipv6').find((a) => a.address.family === 'ipv6' && a.address.isLinkLocal() && (a.flags & (AddressFlags.TENTATIVE | AddressFlags.DUPLICATED)) === 0);
+  if (!source) throw new Error(`${destination}: ${ifp.name} has no usable link-local address (yet)`);
+  return { address, ifindex: ifp.index, display: `${address.toString()}%${ifp.name}`, source: source.address };
+}
+
+/** How an echo reply's source is printed: link-local ones with the scope of the request. */
+function fromText(from: IpAddress, target: PingTarget, stack: Stack): string {
+  if (from.family === 'ipv6' && from.isLinkLocal() && target.ifindex !== undefined) {
+    return `${from.toString()}%${stack.interfaces.get(target.ifindex)?.name ?? target.ifindex}`;
+  }
+  return from.toString();
+}
+
+const ICMP6_ERRORS: Record<number, string> = { 1: 'Destination unreachable', 2: 'Packet too big', 3: 'Time exceeded', 4: 'Parameter problem' };
+const ICMP4_ERRORS: Record<number, string> = { 3: 'Destination unreachable', 11: 'Time exceeded', 12: 'Parameter problem' };
+
 /**
  * Ping `destination`; resolves with statistics once every reply arrived or the timeout passed.
- * Time comes from the stack's clock, so under a ManualClock the caller advances it.
+ * The family comes from the destination (or `options.family`): ICMP echo for IPv4, ICMPv6 echo for
+ * IPv6, each through the {@link IcmpEchoService} of that family. Time comes from the stack's
+ * clock, so under a ManualClock the caller advances it. Rejects when the destination is wrong or
+ * its family is not loaded.
  */
 export function ping(stack: Stack, destination: string, options: PingOptions = {}): Promise<PingStatistics> {
-  const echo = stack.services.get(IcmpEchoService, 'ipv4');
-  const dst = parseIpAddress(destination);
+  let target: PingTarget;
+  try {
+    target = pingTarget(stack, destination, options.family);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  const family = target.address.family;
+  const echo = stack.services.tryGet(IcmpEchoService, family);
+  if (!echo) return Promise.reject(new Error(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} is not loaded in this stack`));
+  const dst = target.address;
   const count = options.count ?? 4;
   const size = options.size ?? 56;
   const interval = options.interval ?? 1000;
@@ -43,7 +113,8 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
   let transmitted = 0;
   let errors = 0;
   const clock = stack.clock;
-  say(`PING ${destination} ${size}(${size + 28}) bytes of data.`);
+  const headers = family === 'ipv4' ? 28 : 48;
+  say(`PING ${target.display} ${size}(${size + headers}) bytes of data.`);
 
   return new Promise((resolve) => {
     let sendTimer: Timer | null = null;
@@ -55,10 +126,11 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
         sentAt.delete(e.sequence);
         const rtt = e.receivedAt - t0;
         rtts.push(rtt);
-        say(`${e.size + 8} bytes from ${e.from.toString()}: icmp_seq=${e.sequence} ttl=${e.ttl} time=${rtt.toFixed(3)} ms`);
+        say(`${e.size + 8} bytes from ${fromText(e.from, target, stack)}: icmp_seq=${e.sequence} ttl=${e.ttl} time=${rtt.toFixed(3)} ms`);
       } else {
         errors++;
-        say(`From ${e.from.toString()} icmp_seq=${e.sequence} ICMP type ${e.icmpType} code ${e.icmpCode}`);
+        const name = (family === 'ipv4' ? ICMP4_ERRORS : ICMP6_ERRORS)[e.icmpType] ?? 'ICMP error';
+        say(`From ${fromText(e.from, target, stack)} icmp_seq=${e.sequence} ${name} (type ${e.icmpType} code ${e.icmpCode})`);
       }
       if (transmitted === count && sentAt.size === 0) finish();
     });
@@ -73,7 +145,7 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
       const mdev = received ? Math.sqrt(rtts.reduce((a, b) => a + (b - avg) ** 2, 0) / received) : 0;
       const loss = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
       const summary = [
-        `--- ${destination} ping statistics ---`,
+        `--- ${target.display} ping statistics ---`,
         `${transmitted} packets transmitted, ${received} received,${errors ? ` +${errors} errors,` : ''} ${Number(loss.toFixed(1))}% packet loss`,
         ...(received ? [`rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms`] : []),
       ];
@@ -82,7 +154,8 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
     };
     const sendOne = (): void => {
       const seq = transmitted + 1;
-      const err = stack.batch(() => echo.send({ destination: dst, identifier: id, sequence: seq, size }));
+      // A link-local destination leaves through its scope's interface, from our link-local address there.
+      const err = stack.batch(() => echo.send({ destination: dst, identifier: id, sequence: seq, size, source: target.source, ifindex: target.ifindex }));
       transmitted++;
       if (err === null) sentAt.set(seq, clock.now());
       else say(`ping: sendmsg: ${err}`);

@@ -13,7 +13,7 @@ describe('host configuration', () => {
     expect(c.interfaces[0].addresses[0].address.toString()).toBe('192.0.2.2');
     expect(c.interfaces[0].addresses[0].prefixLength).toBe(24);
     expect(c.routes[0].prefixLength).toBe(0);
-    expect(c.services.udpEcho?.port).toBe(7);
+    expect(c.services.udpEcho.map((e) => [e.address.toString(), e.port])).toEqual([['0.0.0.0', 7]]);
   });
 
   it.each([

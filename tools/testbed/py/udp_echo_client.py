@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""UDP echo client for the interop tests: sends COUNT datagrams of varied sizes to HOST:PORT,
+"""UDP echo client for the interop tests: sends COUNT datagrams of varied sizes to HOST:PORT
+(IPv4, or IPv6 when HOST contains a ":"; a link-local HOST takes its scope as fe80::1%tap0),
 keeps up to WINDOW in flight, and checks that every echo comes back byte for byte.
 
 usage: udp_echo_client.py HOST PORT COUNT [--seed N] [--window N] [--timeout S] [--sizes a,b,c]
@@ -20,6 +21,11 @@ import time
 EDGE_SIZES = [0, 1, 2, 3, 4, 5, 7, 8, 17, 18, 64, 100, 512, 1000, 1024, 1400, 1471, 1472, 1473,
               1474, 1480, 1481, 2000, 2952, 2953, 2960, 3000, 4000, 4096, 5000, 8000, 8192, 8972,
               12000, 16000, 32000, 65507]
+# The same for IPv6: one MTU of payload is 1452 (1500 - 40 - 8), a fragment carries 1448 bytes
+# (1500 - 40 - 8 for the fragment header, rounded down to 8), the largest datagram 65527 bytes.
+EDGE_SIZES_6 = [0, 1, 2, 3, 4, 5, 7, 8, 17, 18, 64, 100, 512, 1000, 1024, 1232, 1400, 1451, 1452,
+                1453, 1454, 1448, 1449, 2000, 2888, 2889, 2896, 2897, 3000, 4000, 4096, 5000, 8000,
+                8192, 8952, 12000, 16000, 32000, 65527]
 
 
 def main():
@@ -33,11 +39,13 @@ def main():
     ap.add_argument("--max-random", type=int, default=4500)
     args = ap.parse_args()
 
+    ipv6 = ":" in args.host
+    one_frame = 1452 if ipv6 else 1472
     rng = random.Random(args.seed)
-    sizes = list(EDGE_SIZES[: args.count])
+    sizes = list((EDGE_SIZES_6 if ipv6 else EDGE_SIZES)[: args.count])
     while len(sizes) < args.count:
         # mostly small and single-frame, a good share fragmented
-        sizes.append(rng.choice([rng.randint(4, 200), rng.randint(4, 1472), rng.randint(1473, args.max_random)]))
+        sizes.append(rng.choice([rng.randint(4, 200), rng.randint(4, one_frame), rng.randint(one_frame + 1, args.max_random)]))
     payloads = []
     for seq, size in enumerate(sizes):
         body = bytes(rng.getrandbits(8) for _ in range(size))
@@ -45,9 +53,13 @@ def main():
             body = seq.to_bytes(4, "big") + body[4:]
         payloads.append(body)
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    sock.connect((args.host, args.port))
+    if ipv6 and "%" in args.host:
+        addr, scope = args.host.split("%", 1)
+        sock.connect((addr, args.port, 0, socket.if_nametoindex(scope)))
+    else:
+        sock.connect((args.host, args.port))
     start = time.monotonic()
     echoed = 0
     mismatched = []
@@ -124,7 +136,7 @@ def main():
         "bytes": sum(sizes),
         "minSize": min(sizes),
         "maxSize": max(sizes),
-        "fragmented": sum(1 for s in sizes if s > 1472),
+        "fragmented": sum(1 for s in sizes if s > one_frame),
         "elapsed": round(elapsed, 3),
     }
     print(json.dumps(report))

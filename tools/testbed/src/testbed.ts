@@ -86,6 +86,29 @@ function onPath(tool: string): boolean {
   });
 }
 
+/**
+ * Call `probe` every `intervalMs` until it returns something other than null, undefined or false,
+ * at most `timeoutMs`; then resolve with that value, or reject naming `what` and the last value seen.
+ */
+export async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const v = await probe();
+    if (v !== null && v !== undefined && v !== false) return v;
+    last = v;
+    if (Date.now() >= deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** iputils ping's summary line (both families print the same one). */
+export function pingSummary(out: string): { transmitted: number; received: number; loss: number } {
+  const m = /(\d+) packets transmitted, (\d+) received.*?([\d.]+)% packet loss/.exec(out);
+  if (!m) throw new Error(`no ping summary in:\n${out}`);
+  return { transmitted: Number(m[1]), received: Number(m[2]), loss: Number(m[3]) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Prerequisites: skip cleanly when the machine cannot run the tests, fail loudly in CI as root
 
@@ -161,22 +184,39 @@ function reapStale(tag: string): void {
   }
 }
 
-/** A network namespace `stk-<tag>-<pid>` with loopback up and IPv6 off (quiet captures). */
+export interface NetnsOptions {
+  /**
+   * Keep IPv6 on (default off, for quiet IPv4 captures). Devices then get no automatic link-local
+   * address (`addr_gen_mode` none): give the ones a test needs to {@link Netns.addTap}, so the
+   * Linux side's addresses are known in advance.
+   */
+  readonly ipv6?: boolean;
+}
+
+/** A network namespace `stk-<tag>-<pid>` with loopback up and, unless asked for, IPv6 off (quiet captures). */
 export class Netns {
   private readonly children = new Set<ChildProcess>();
-  private constructor(readonly name: string) {}
+  private constructor(
+    readonly name: string,
+    readonly ipv6: boolean,
+  ) {}
 
-  static async create(tag: string): Promise<Netns> {
+  static async create(tag: string, options: NetnsOptions = {}): Promise<Netns> {
     if (!/^[a-z0-9-]{1,20}$/.test(tag)) throw new Error(`Netns: bad tag ${tag}`);
     reapStale(tag);
     const name = `${NETNS_PREFIX}${tag}-${process.pid}`;
     if (existsSync(`/run/netns/${name}`)) await run('ip', ['netns', 'del', name]);
     await runOk('ip', ['netns', 'add', name]);
     liveNamespaces.add(name);
-    const ns = new Netns(name);
+    const ns = new Netns(name, options.ipv6 === true);
     await runOk('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-    await ns.sysctl('net.ipv6.conf.all.disable_ipv6', '1');
-    await ns.sysctl('net.ipv6.conf.default.disable_ipv6', '1');
+    if (ns.ipv6) {
+      await ns.sysctl('net.ipv6.conf.default.addr_gen_mode', '1');
+      await ns.sysctl('net.ipv6.conf.default.accept_ra', '0');
+    } else {
+      await ns.sysctl('net.ipv6.conf.all.disable_ipv6', '1');
+      await ns.sysctl('net.ipv6.conf.default.disable_ipv6', '1');
+    }
     return ns;
   }
 
@@ -189,12 +229,36 @@ export class Netns {
     return runOk('ip', ['-n', this.name, ...args]);
   }
 
-  /** Create a TAP `dev` with `cidr` (the Linux end's address) and bring it up. It has no carrier until a reader attaches. */
-  async addTap(dev: string, cidr: string): Promise<void> {
+  /**
+   * Create a TAP `dev` with the Linux end's addresses (`192.0.2.1/24`, `2001:db8::1/64`,
+   * `fe80::1/64`...) and bring it up. It has no carrier until a reader attaches. IPv6 addresses skip
+   * DAD (`nodad`), so they are usable at once; in a namespace without IPv6 the device has none.
+   */
+  async addTap(dev: string, cidrs: string | readonly string[]): Promise<void> {
     await this.ip('tuntap', 'add', 'dev', dev, 'mode', 'tap');
-    await this.sysctl(`net.ipv6.conf.${dev}.disable_ipv6`, '1');
-    await this.ip('addr', 'add', cidr, 'dev', dev);
+    await this.configureDevice(dev, cidrs);
     await this.ip('link', 'set', dev, 'up');
+  }
+
+  /** Addresses on an existing device of this namespace (IPv6 ones without DAD), IPv6 off there if the namespace has it off. */
+  async configureDevice(dev: string, cidrs: string | readonly string[]): Promise<void> {
+    if (!this.ipv6) await this.sysctl(`net.ipv6.conf.${dev}.disable_ipv6`, '1');
+    for (const cidr of typeof cidrs === 'string' ? [cidrs] : cidrs) {
+      if (cidr.includes(':')) await this.ip('-6', 'addr', 'add', cidr, 'dev', dev, 'nodad');
+      else await this.ip('addr', 'add', cidr, 'dev', dev);
+    }
+  }
+
+  /**
+   * A veth pair: `dev` here, `peerDev` in `peer`, both up, with the given addresses (IPv6 ones
+   * without DAD).
+   */
+  async addVeth(dev: string, peer: Netns, peerDev: string, cidrs: readonly string[], peerCidrs: readonly string[]): Promise<void> {
+    await this.ip('link', 'add', dev, 'type', 'veth', 'peer', 'name', peerDev, 'netns', peer.name);
+    await this.configureDevice(dev, cidrs);
+    await peer.configureDevice(peerDev, peerCidrs);
+    await this.ip('link', 'set', dev, 'up');
+    await peer.ip('link', 'set', peerDev, 'up');
   }
 
   /** The Linux end's MAC address of `dev`. */
@@ -428,23 +492,79 @@ const TSHARK_PREFS = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:
 export interface TsharkReport {
   /** Frames matching the filter. */
   readonly frames: number;
-  /** Frames matching the filter with an expert item of severity warning or error: "N: message". */
+  /**
+   * Frames matching the filter with an expert item of severity warning or error: "N: message",
+   * except those whose every such item lies inside the packet an ICMP or ICMPv6 error quotes.
+   */
   readonly problems: readonly string[];
-  /** The `-z expert,warn` summary for those frames (empty when clean). */
+  /**
+   * ICMP/ICMPv6 errors whose only warnings are about the packet they quote (RFC 792, RFC 4443 §2.4:
+   * an error quotes the offending packet, malformed options and all): "N: message". Their own
+   * headers and checksums are clean.
+   */
+  readonly quoted: readonly string[];
+  /** The `-z expert,warn` summary for the filter's frames (empty when clean; includes quoted items). */
   readonly expert: string;
 }
 
+/** tshark's severity of a Warning expert item (`_ws.expert.severity`, PI_WARN). */
+const SEVERITY_WARN = 0x00600000;
+
+/** Paths (layer names from the top) of the expert items of severity warning or worse in one frame of `tshark -T json`. */
+function expertPaths(node: unknown, path: string[], out: string[][]): void {
+  if (Array.isArray(node)) {
+    for (const v of node) expertPaths(v, path, out);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === '_ws.expert') {
+      for (const item of Array.isArray(v) ? v : [v]) {
+        const sev = Number((item as Record<string, unknown>)['_ws.expert.severity']);
+        if (sev >= SEVERITY_WARN) out.push(path);
+      }
+    } else {
+      expertPaths(v, [...path, k], out);
+    }
+  }
+}
+
+/** Whether a layer path lies inside the quoted packet of an ICMP/ICMPv6 error: `icmp/ip/...`, `icmpv6/ipv6/...`. */
+function insideQuote(path: readonly string[]): boolean {
+  const i = path.findIndex((p) => p === 'icmp' || p === 'icmpv6');
+  return i >= 0 && path.slice(i + 1).some((p) => p === 'ip' || p === 'ipv6');
+}
+
 /**
- * Dissect `file` with checksum validation on (IPv4, UDP, TCP; ICMP is always checked) and report
- * the frames matching `filter` that carry expert warnings or errors (bad checksums, malformed).
+ * Dissect `file` with checksum validation on (IPv4, UDP, TCP; ICMP and ICMPv6 are always checked)
+ * and report the frames matching `filter` that carry expert warnings or errors (bad checksums,
+ * malformed). Frames whose warnings are all inside the quote of an ICMP error are listed apart.
  */
 export async function tsharkCheck(file: string, filter: string): Promise<TsharkReport> {
   const count = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { timeoutMs: 60_000 });
   const frames = count.stdout.split('\n').filter((l) => l.trim() !== '').length;
   const bad = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-Y', `(${filter}) && _ws.expert.severity >= "Warning"`, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.expert.message'], { timeoutMs: 60_000 });
-  const problems = bad.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace('\t', ': '));
+  const lines = bad.stdout.split('\n').filter((l) => l.trim() !== '');
+  const quotedFrames = new Set<string>();
+  if (lines.length > 0) {
+    const numbers = lines.map((l) => l.split('\t')[0]);
+    // Look at where each item sits, in batches (a display filter with thousands of numbers is slow).
+    for (let i = 0; i < numbers.length; i += 200) {
+      const batch = numbers.slice(i, i + 200);
+      const j = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-Y', `frame.number in {${batch.join(', ')}}`, '-T', 'json'], { timeoutMs: 60_000 });
+      for (const pkt of JSON.parse(j.stdout) as { _source: { layers: Record<string, unknown> & { frame: Record<string, string> } } }[]) {
+        const layers = pkt._source.layers;
+        const paths: string[][] = [];
+        expertPaths(layers, [], paths);
+        if (paths.length > 0 && paths.every(insideQuote)) quotedFrames.add(layers.frame['frame.number']);
+      }
+    }
+  }
+  const problems: string[] = [];
+  const quoted: string[] = [];
+  for (const l of lines) (quotedFrames.has(l.split('\t')[0]) ? quoted : problems).push(l.replace('\t', ': '));
   const expert = await runOk('tshark', ['-n', '-r', file, ...TSHARK_PREFS, '-q', '-z', `expert,warn,${filter}`], { timeoutMs: 60_000 });
-  return { frames, problems, expert: expert.stdout.trim() };
+  return { frames, problems, quoted, expert: expert.stdout.trim() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,16 +587,20 @@ export class HostileSender {
     child.stdin!.on('error', () => {});
   }
 
-  static async start(ns: Netns, a: HostileAddresses): Promise<HostileSender> {
-    const script = join(REPO_ROOT, 'tools/testbed/py/hostile.py');
-    const child = ns.spawn([SYSTEM_PYTHON, script, '--iface', a.iface, '--our-mac', a.ourMac, '--our-ip', a.ourIp, '--linux-mac', a.linuxMac, '--linux-ip', a.linuxIp]);
+  /**
+   * Start `py/<script>` (default `hostile.py`) with the addresses as `--our-mac` etc., plus `extraArgs`
+   * (`hostile6.py` takes the IPv6 addresses there).
+   */
+  static async start(ns: Netns, a: HostileAddresses, script = 'hostile.py', extraArgs: readonly string[] = []): Promise<HostileSender> {
+    const path = join(REPO_ROOT, 'tools/testbed/py', script);
+    const child = ns.spawn([SYSTEM_PYTHON, path, '--iface', a.iface, '--our-mac', a.ourMac, '--our-ip', a.ourIp, '--linux-mac', a.linuxMac, '--linux-ip', a.linuxIp, ...extraArgs]);
     const s = new HostileSender(child);
     await s.wait(/^READY$/, 0, 30_000);
     return s;
   }
 
   private wait(re: RegExp, from: number, timeoutMs: number): Promise<{ index: number; match: RegExpExecArray }> {
-    return this.out.waitFor(re, from, timeoutMs, 'hostile.py', () => this.child.exitCode === null);
+    return this.out.waitFor(re, from, timeoutMs, 'hostile sender', () => this.child.exitCode === null);
   }
 
   /** The case names the script knows. */
@@ -485,6 +609,14 @@ export class HostileSender {
     this.child.stdin!.write('list\n');
     const { match } = await this.wait(/^CASES (.*)$/, from, 10_000);
     return match[1].split(' ');
+  }
+
+  /** Set a parameter of the script (`hostile6.py`: `target`, the address the `*_target` cases aim at). */
+  async set(key: string, value: string): Promise<void> {
+    const from = this.out.lines.length;
+    this.child.stdin!.write(`set ${key} ${value}\n`);
+    const { match } = await this.wait(new RegExp(`^(?:SET ${key} \\S+|ERROR .*)$`), from, 10_000);
+    if (match[0].startsWith('ERROR')) throw new Error(`hostile sender: ${match[0]}`);
   }
 
   /** Send case `name` with `repeat` repetitions; resolves with the number of frames written. */

@@ -298,8 +298,11 @@ describe.skipIf(gate.skip)('hostile input into the TAP', () => {
   test('what we sent in reply passes tshark with checksum validation', async () => {
     await capture.stop();
     const report = await tsharkCheck(join(scratch.dir, 'linux.pcap'), `eth.src == ${ourMac}`);
-    figures.push(`tshark: ${report.frames} frames from us during the hostile run, ${report.problems.length} with warnings or errors`);
+    figures.push(`tshark: ${report.frames} frames from us during the hostile run, ${report.problems.length} with warnings or errors, ${report.quoted.length} ICMP errors quoting a malformed header`);
     expect(report.problems, report.expert).toEqual([]);
     expect(report.frames).toBeGreaterThan(0);
+    // Parameter problems answering ip_bad_options quote the bad options, as RFC 792 wants: tshark
+    // warns about the quoted header, and only about its options.
+    for (const q of report.quoted) expect(q).toMatch(/option/i);
   });
 });
