@@ -398,7 +398,7 @@ export class UdpSocket implements EndpointOwner {
 
   /** @internal A datagram for this socket; the bytes belong to the stack and are copied. */
   deliver(bytes: Uint8Array, offset: number, length: number, family: AddressFamily, src: Uint8Array, srcPort: number, ifindex: number): void {
-    const msg = bytes.slice(offset, offset + length);
+    const msg = this.transport.payloads.copy(bytes, offset, length);
     let from = src;
     if (family !== this.family) {
       // An IPv4 datagram on a dual-stack socket: its source as an IPv4-mapped address.
@@ -407,7 +407,7 @@ export class UdpSocket implements EndpointOwner {
     }
     const zone = this.family === 'ipv6' && isLinkLocalBytes(from) ? (this.transport.stack.interfaces.byIndexFast(ifindex)?.name ?? null) : null;
     const rinfo = new RemoteInfo(this.family, from, srcPort, length, ifindex, zone);
-    this.emit('message', msg, rinfo);
+    this.emitMessage(msg, rinfo);
     if (this.queues.size === 0) return;
     const item: UdpMessage = { msg, rinfo };
     for (const q of this.queues) if (!q.push(item)) this.transport.counters.in['queue-full'].inc();
@@ -417,6 +417,19 @@ export class UdpSocket implements EndpointOwner {
   icmpError(report: TransportErrorReport): void {
     const what = `${report.kind} from ${report.destination.toString()} (ICMP type ${report.type} code ${report.code})`;
     this.emit('error', new UdpSocketError(ERROR_CODES[report.kind], what));
+  }
+
+  /** `emit('message', ...)` without the rest-argument array: this runs once per datagram. */
+  private emitMessage(msg: Uint8Array, rinfo: RemoteInfo): void {
+    const set = this.listeners.get('message');
+    if (set === undefined) return;
+    for (const listener of set) {
+      try {
+        (listener as (m: Uint8Array, r: RemoteInfo) => void)(msg, rinfo);
+      } catch (e) {
+        void Promise.reject(e);
+      }
+    }
   }
 
   private emit(event: keyof UdpSocketEvents, ...args: unknown[]): void {

@@ -10,6 +10,7 @@ import {
   type TransportProtocol,
 } from '@stack/core';
 import { EndpointTable, type Endpoint } from './endpoint-table.js';
+import { PayloadSlab } from './payload-slab.js';
 import { EphemeralPorts } from './ports.js';
 import type { UdpCounters } from './udp-counters.js';
 import { UDP_PROTOCOL, UdpInput } from './udp-input.js';
@@ -31,6 +32,12 @@ export class UdpTransport implements TransportProtocol {
   private readonly registrations = new Map<string, Registration>();
   /** Sockets open now, closed when the module unloads. */
   readonly sockets = new Set<{ close(): void }>();
+  /** Where received payloads are copied for the application. */
+  readonly payloads = new PayloadSlab();
+  // Network protocols looked up once per service-registry generation, not once per datagram.
+  private generation = -1;
+  private ipv4: NetworkProtocol | undefined;
+  private ipv6: NetworkProtocol | undefined;
 
   constructor(
     readonly stack: Stack,
@@ -43,7 +50,13 @@ export class UdpTransport implements TransportProtocol {
 
   /** The network protocol of a family, or undefined when that family is not loaded. */
   network(family: AddressFamily): NetworkProtocol | undefined {
-    return this.stack.services.tryGet(NetworkProtocolService, family);
+    const services = this.stack.services;
+    if (services.generation !== this.generation) {
+      this.generation = services.generation;
+      this.ipv4 = services.tryGet(NetworkProtocolService, 'ipv4');
+      this.ipv6 = services.tryGet(NetworkProtocolService, 'ipv6');
+    }
+    return family === 'ipv4' ? this.ipv4 : this.ipv6;
   }
 
   /**

@@ -57,8 +57,10 @@ export class NetInterface implements LinkDriverSink {
   private link: boolean;
   private addrs: readonly InterfaceAddress[] = [];
   private readonly host: InterfaceHost;
-  /** @internal Frames waiting for the end of the current processing turn. */
+  /** @internal Frames waiting for the end of the current processing turn: the first `txCount`. */
   readonly txQueue: PacketBuffer[] = [];
+  /** @internal */
+  txCount = 0;
 
   /** @internal */
   constructor(host: InterfaceHost, index: number, name: string, type: string, driver: LinkDriver | null, options: {

@@ -2,7 +2,7 @@ import type { Counter } from '../counters/index.js';
 import type { EventKey, StackEvent } from '../events/index.js';
 import type { HookPointKey, HookRegistration, HookSite } from '../hooks/index.js';
 import type { HookPointOptions } from '../hooks/index.js';
-import type { Timer } from '../time/index.js';
+import { TimerGroup, type Timer } from '../time/index.js';
 import type { DemuxKey } from './demux.js';
 import type { Disposer } from './disposer.js';
 import type { ExtensionKey, ExtensionSlots } from './extension.js';
@@ -38,8 +38,8 @@ export class ModuleContext {
   readonly name: string;
   private readonly undo: Disposer[] = [];
   private readonly providers = new Set<string>();
-  private readonly timers = new Set<Timer>();
-  private timersTracked = false;
+  /** This module's timers, created with the first one and disposed of on unload. */
+  private timers: TimerGroup | null = null;
 
   /** @internal */
   constructor(stack: Stack, name: string) {
@@ -95,31 +95,14 @@ export class ModuleContext {
    * earlier forgets it, so a module may create and dispose timers per entry without growth.
    */
   createTimer(callback: () => void): Timer {
-    const stack = this.stack;
-    const inner = stack.clock.createTimer(() => stack.batch(callback));
-    const timers = this.timers;
-    const timer: Timer = {
-      start: (delayMs) => inner.start(delayMs),
-      stop: () => inner.stop(),
-      get active() {
-        return inner.active;
-      },
-      get deadline() {
-        return inner.deadline;
-      },
-      dispose: () => {
-        timers.delete(timer);
-        inner.dispose();
-      },
-    };
-    if (!this.timersTracked) {
-      this.timersTracked = true;
-      this.track(() => {
-        for (const t of [...timers]) t.dispose();
-      });
+    let timers = this.timers;
+    if (timers === null) {
+      const stack = this.stack;
+      const group = new TimerGroup((cb) => stack.clock.createTimer(() => stack.batch(cb)));
+      this.track(() => group.disposeAll());
+      this.timers = timers = group;
     }
-    timers.add(timer);
-    return timer;
+    return timers.create(callback);
   }
 
   /** A one-shot timer; disposed on unload if still pending. */
@@ -185,7 +168,7 @@ export class ModuleContext {
       }
     }
     this.providers.clear();
-    this.timersTracked = false;
+    this.timers = null;
     return errors;
   }
 }

@@ -6,7 +6,14 @@ import { EventBus } from '../events/index.js';
 import { HookRegistry, type HookSite, Verdict } from '../hooks/index.js';
 import { type Clock, RealClock } from '../time/index.js';
 import { AddressEvents, InterfaceEvents, ModuleEvents } from './core-events.js';
-import { AddressHook, type AddressChange, LinkLayerService, LinkProtocols, LinkStateHook, type LinkStateChange } from './core-keys.js';
+import {
+  AddressHook,
+  type AddressChange,
+  LinkLayerService,
+  LinkProtocols,
+  LinkStateHook,
+  type LinkStateChange,
+} from './core-keys.js';
 import { DemuxTable, type DemuxKey } from './demux.js';
 import type { InterfaceAddress } from './interface-address.js';
 import type { InterfaceEventType, InterfaceHost } from './interface-host.js';
@@ -61,9 +68,16 @@ export class Stack {
   private readonly loaded = new Map<string, LoadedModule>();
   private readonly ownsClock: boolean;
   private depth = 0;
+  // Queues are arrays with a separate count, reused turn after turn: resetting `length` would
+  // drop their storage and make the next push allocate.
   private readonly pendingTx: NetInterface[] = [];
+  private pendingCount = 0;
+  /** Loopback deliveries; two sets swapped on each drain so draining allocates nothing. */
   private loopQueue: PacketBuffer[] = [];
   private loopIfaces: NetInterface[] = [];
+  private loopCount = 0;
+  private spareQueue: PacketBuffer[] = [];
+  private spareIfaces: NetInterface[] = [];
   private readonly loopLimit: number;
   private readonly single: PacketBuffer[] = [];
   private readonly addressSite: HookSite<AddressChange>;
@@ -85,12 +99,21 @@ export class Stack {
     this.pool = new PacketPool(options.pool);
     this.loopLimit = options.loopbackQueueLimit ?? 1024;
     this.stats = {
-      noLinkLayer: this.counters.counter('link.in.no-link-layer', 'frames dropped: no link layer loaded for the interface type'),
+      noLinkLayer: this.counters.counter(
+        'link.in.no-link-layer',
+        'frames dropped: no link layer loaded for the interface type',
+      ),
       interfaceDown: this.counters.counter('link.in.interface-down', 'frames dropped: interface administratively down'),
-      inputErrors: this.counters.counter('stack.input-errors', 'packets dropped because a protocol threw while handling them'),
+      inputErrors: this.counters.counter(
+        'stack.input-errors',
+        'packets dropped because a protocol threw while handling them',
+      ),
       loopDropped: this.counters.counter('link.loopback.queue-full', 'packets dropped: loopback queue full'),
       noDriver: this.counters.counter('link.out.no-driver', 'frames dropped: interface has no driver'),
-      unknownProtocol: this.counters.counter('link.in.unknown-protocol', 'looped-back packets dropped: no handler for the link protocol'),
+      unknownProtocol: this.counters.counter(
+        'link.in.unknown-protocol',
+        'looped-back packets dropped: no handler for the link protocol',
+      ),
     };
     this.hooks = new HookRegistry(this.counters, () => this.interfaces.indexes());
     this.interfaces = new InterfaceTable(this.host, (ifp, attached) => {
@@ -102,11 +125,23 @@ export class Stack {
     this.load({
       name: 'loopback',
       attach: (ctx) => {
-        ctx.provide(LinkLayerService, new LoopbackLinkLayer((ifp, buf) => this.loopbackEnqueue(ifp, buf), (ifp, buf) => this.dispatchLinkProtocol(ifp, buf)), 'loopback');
+        ctx.provide(
+          LinkLayerService,
+          new LoopbackLinkLayer(
+            (ifp, buf) => this.loopbackEnqueue(ifp, buf),
+            (ifp, buf) => this.dispatchLinkProtocol(ifp, buf),
+          ),
+          'loopback',
+        );
       },
       refuseUnload: () => 'the loopback link layer is part of the stack',
     });
-    this.loopback = this.interfaces.add({ name: 'lo0', type: 'loopback', mtu: 16384, flags: InterfaceFlags.LOOPBACK | InterfaceFlags.MULTICAST });
+    this.loopback = this.interfaces.add({
+      name: 'lo0',
+      type: 'loopback',
+      mtu: 16384,
+      flags: InterfaceFlags.LOOPBACK | InterfaceFlags.MULTICAST,
+    });
   }
 
   // --- modules ---------------------------------------------------------------------------------
@@ -118,7 +153,9 @@ export class Stack {
       const key = 'key' in req ? req.key : req;
       const variant = 'key' in req ? req.variant : undefined;
       if (this.services.tryGet(key, variant) === undefined) {
-        throw new Error(`module "${module.name}" requires service "${key.name}"${variant ? ` (${variant})` : ''}, which no loaded module provides`);
+        throw new Error(
+          `module "${module.name}" requires service "${key.name}"${variant ? ` (${variant})` : ''}, which no loaded module provides`,
+        );
       }
     }
     const ctx = new ModuleContext(this, module.name);
@@ -126,7 +163,9 @@ export class Stack {
       this.batch(() => module.attach(ctx));
     } catch (e) {
       ctx.disposeAll();
-      throw new Error(`module "${module.name}" failed to attach: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`module "${module.name}" failed to attach: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
     }
     this.loaded.set(module.name, { module, ctx });
     this.events.emit(ModuleEvents, { system: 'MODULE', subsystem: module.name, type: 'LOAD' });
@@ -143,7 +182,8 @@ export class Stack {
     }
     const errors = this.batch(() => entry.ctx.disposeAll());
     this.loaded.delete(name);
-    if (errors.length > 0) this.counters.counter('stack.unload-errors', 'disposers that threw during unload').add(errors.length);
+    if (errors.length > 0)
+      this.counters.counter('stack.unload-errors', 'disposers that threw during unload').add(errors.length);
     this.events.emit(ModuleEvents, { system: 'MODULE', subsystem: name, type: 'UNLOAD' });
     return { ok: true };
   }
@@ -192,8 +232,8 @@ export class Stack {
   private endTurn(): void {
     this.depth++;
     try {
-      for (let round = 0; round < MAX_LOOP_ROUNDS && (this.loopQueue.length > 0 || this.pendingTx.length > 0); round++) {
-        if (this.loopQueue.length > 0) this.drainLoopback();
+      for (let round = 0; round < MAX_LOOP_ROUNDS && (this.loopCount > 0 || this.pendingCount > 0); round++) {
+        if (this.loopCount > 0) this.drainLoopback();
         this.flushTx();
       }
     } finally {
@@ -204,9 +244,13 @@ export class Stack {
   private drainLoopback(): void {
     const bufs = this.loopQueue;
     const ifps = this.loopIfaces;
-    this.loopQueue = [];
-    this.loopIfaces = [];
-    for (let i = 0; i < bufs.length; i++) {
+    const count = this.loopCount;
+    this.loopQueue = this.spareQueue;
+    this.loopIfaces = this.spareIfaces;
+    this.loopCount = 0;
+    this.spareQueue = bufs;
+    this.spareIfaces = ifps;
+    for (let i = 0; i < count; i++) {
       this.single[0] = bufs[i];
       this.input(ifps[i], this.single, 1);
     }
@@ -214,28 +258,29 @@ export class Stack {
 
   private flushTx(): void {
     const pending = this.pendingTx;
-    for (let i = 0; i < pending.length; i++) this.flushInterface(pending[i]);
-    pending.length = 0;
+    // pendingCount may grow while flushing; those interfaces are flushed in this loop too.
+    for (let i = 0; i < this.pendingCount; i++) this.flushInterface(pending[i]);
+    this.pendingCount = 0;
   }
 
   private flushInterface(ifp: NetInterface): void {
-    const q = ifp.txQueue;
-    if (q.length === 0) return;
-    if (ifp.driver) ifp.driver.send(q, q.length);
-    q.length = 0;
+    const count = ifp.txCount;
+    if (count === 0) return;
+    if (ifp.driver) ifp.driver.send(ifp.txQueue, count);
+    ifp.txCount = 0;
   }
 
   private loopbackEnqueue(ifp: NetInterface, buf: PacketBuffer): void {
     ifp.counters.txPackets++;
     ifp.counters.txBytes += buf.length;
-    if (this.loopQueue.length >= this.loopLimit) {
+    if (this.loopCount >= this.loopLimit) {
       this.stats.loopDropped.inc();
       ifp.counters.txDropped++;
       buf.release();
       return;
     }
-    this.loopQueue.push(buf);
-    this.loopIfaces.push(ifp);
+    this.loopQueue[this.loopCount] = buf;
+    this.loopIfaces[this.loopCount++] = ifp;
     if (this.depth === 0) this.endTurn();
   }
 
@@ -256,35 +301,43 @@ export class Stack {
       for (let i = 0; i < count; i++) frames[i].release();
       return;
     }
-    this.batch(() => {
-      const layer = this.services.tryGet(LinkLayerService, ifp.type);
-      const counters = ifp.counters;
-      for (let i = 0; i < count; i++) {
-        const buf = frames[i];
-        counters.rxPackets++;
-        counters.rxBytes += buf.length;
-        if (!ifp.isUp) {
-          counters.rxDropped++;
-          this.stats.interfaceDown.inc();
-          buf.release();
-          continue;
-        }
-        if (layer === undefined) {
-          counters.rxDropped++;
-          this.stats.noLinkLayer.inc();
-          buf.release();
-          continue;
-        }
-        buf.ifindex = ifp.index;
-        buf.fib = ifp.fib;
-        try {
-          layer.input(ifp, buf);
-        } catch {
-          // A protocol bug must not take the stack down: count it and go on with the next frame.
-          this.stats.inputErrors.inc();
-        }
+    // A processing turn, written out rather than through batch() so no closure is made per batch.
+    this.depth++;
+    try {
+      this.inputFrames(ifp, frames, count);
+    } finally {
+      if (--this.depth === 0) this.endTurn();
+    }
+  }
+
+  private inputFrames(ifp: NetInterface, frames: readonly PacketBuffer[], count: number): void {
+    const layer = this.services.tryGet(LinkLayerService, ifp.type);
+    const counters = ifp.counters;
+    for (let i = 0; i < count; i++) {
+      const buf = frames[i];
+      counters.rxPackets++;
+      counters.rxBytes += buf.length;
+      if (!ifp.isUp) {
+        counters.rxDropped++;
+        this.stats.interfaceDown.inc();
+        buf.release();
+        continue;
       }
-    });
+      if (layer === undefined) {
+        counters.rxDropped++;
+        this.stats.noLinkLayer.inc();
+        buf.release();
+        continue;
+      }
+      buf.ifindex = ifp.index;
+      buf.fib = ifp.fib;
+      try {
+        layer.input(ifp, buf);
+      } catch {
+        // A protocol bug must not take the stack down: count it and go on with the next frame.
+        this.stats.inputErrors.inc();
+      }
+    }
   }
 
   private transmit(ifp: NetInterface, buf: PacketBuffer): void {
@@ -302,10 +355,11 @@ export class Stack {
       ifp.driver.send(this.single, 1);
       return;
     }
-    const q = ifp.txQueue;
-    if (q.length === 0) this.pendingTx.push(ifp);
-    q.push(buf);
-    if (q.length >= TX_BATCH) this.flushInterface(ifp);
+    const count = ifp.txCount;
+    if (count === 0) this.pendingTx[this.pendingCount++] = ifp;
+    ifp.txQueue[count] = buf;
+    ifp.txCount = count + 1;
+    if (count + 1 >= TX_BATCH) this.flushInterface(ifp);
   }
 
   /** The link layer for an interface's type, or undefined when none is loaded. */
@@ -328,10 +382,17 @@ export class Stack {
     runningChanged: (ifp) => {
       this.linkStateSite.run({ running: ifp.isRunning }, ifp);
     },
-    addressChange: (ifp, addr: InterfaceAddress, op) => this.addressSite.run({ op, addr }, ifp) !== null || op === 'DELETE',
+    addressChange: (ifp, addr: InterfaceAddress, op) =>
+      this.addressSite.run({ op, addr }, ifp) !== null || op === 'DELETE',
     addressEvent: (ifp, addr, type) => {
       this.events.emit(AddressEvents, {
-        system: 'IFADDR', subsystem: ifp.name, type, ifindex: ifp.index, family: addr.family, address: addr.toString(), addr,
+        system: 'IFADDR',
+        subsystem: ifp.name,
+        type,
+        ifindex: ifp.index,
+        family: addr.family,
+        address: addr.toString(),
+        addr,
       });
     },
     lastHookReason: () => (this.addressSite.lastVerdict === Verdict.DROP ? this.addressSite.lastReason : 'consumed'),
@@ -352,9 +413,8 @@ export class Stack {
       if (ifp.index !== this.loopback.index) await this.interfaces.remove(ifp.index);
     }
     this.destroyed = true;
-    for (const b of this.loopQueue) b.release();
-    this.loopQueue = [];
-    this.loopIfaces = [];
+    for (let i = 0; i < this.loopCount; i++) this.loopQueue[i].release();
+    this.loopCount = 0;
     if (this.ownsClock && this.clock instanceof RealClock) this.clock.close();
   }
 }
