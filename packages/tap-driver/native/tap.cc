@@ -1,11 +1,23 @@
 // @stack/tap-driver native part: one Linux TAP device per TapHandle.
 //
 // The descriptor is non-blocking and watched by a libuv poll handle on the JavaScript thread; no
-// thread-pool thread is ever used. On a readable wake, frames are read until EAGAIN (or until the
-// batch or the receive slab is full) into a slab owned by JavaScript, their lengths go to a shared
-// Uint32Array, and ONE JavaScript callback gets the count. Transmission is the mirror image:
-// JavaScript packs frames back to back into a shared transmit slab, writes their lengths into a
-// shared Uint32Array and calls writeBatch() once; each write() is one frame, as a TAP requires.
+// thread-pool thread is ever used. No copy is made on either side:
+//
+// - Receive. JavaScript posts buffers from the stack's pool into a ring of `batch` slots (post()),
+//   as a NIC driver posts receive descriptors. On a readable wake the addon reads frames straight
+//   into the posted buffers, one readv() per frame, until EAGAIN or the posted buffers run out, and
+//   makes ONE JavaScript callback with the count. The second iovec of each readv() is a scratch
+//   area, so a frame larger than its buffer is never cut: the callback gets its full length and
+//   JavaScript joins the two parts (the read loop stops after such a frame). With no buffer posted,
+//   frames are read into the scratch area and counted as dropped, so a level-triggered poll never
+//   spins.
+// - Transmit. writeFrames() writes frames straight from the stack's buffers, one write() per frame
+//   (a TAP takes one frame per write), as many as the device accepts, in one call per batch.
+//
+// Buffers reach the addon as call arguments (a spread array), which is much cheaper per frame than
+// reading them out of an array with napi_get_element. System calls go through syscall(2): glibc's
+// read()/write() wrappers are cancellation points, which costs a few percent per frame in a
+// multi-threaded process such as Node.
 //
 // Errors thrown by the JavaScript callbacks are reported as uncaught exceptions.
 
@@ -23,10 +35,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -80,14 +95,36 @@ int InNetns(const std::string& path, std::string* what, Fn fn) {
   return result;
 }
 
+// Slots of the shared status array (an Int32Array); JavaScript reads and writes the same indices.
+enum Status : int {
+  kTxFailed = 0,     // frames that failed in the last writeFrames() call
+  kLastErrno = 1,    // errno of the last failure
+  kTxBytes = 2,      // bytes written by the last writeFrames() call
+  kRxHead = 3,       // first posted receive slot (set by JavaScript)
+  kRxPosted = 4,     // receive slots posted from kRxHead on (set by JavaScript)
+  kRxDropped = 5,    // frames read into the scratch area for want of a buffer (JavaScript clears)
+  kStatusLength = 8,
+};
+
+// One posted receive buffer: where the next frame of this slot goes, and how much fits there.
+struct RxSlot {
+  uint8_t* data = nullptr;
+  uint32_t room = 0;
+};
+
+// Frames are at most this long (a TAP's MTU is at most 65535, plus the link header).
+constexpr size_t kMaxFrame = 65535 + 64;
+
 class TapHandle : public Napi::ObjectWrap<TapHandle> {
  public:
   static Napi::Function Init(Napi::Env env) {
     return DefineClass(env, "TapHandle",
                        {
                            InstanceMethod<&TapHandle::Start>("start"),
+                           InstanceMethod<&TapHandle::Stop>("stop"),
                            InstanceMethod<&TapHandle::SetWantWritable>("setWantWritable"),
-                           InstanceMethod<&TapHandle::WriteBatch>("writeBatch"),
+                           InstanceMethod<&TapHandle::Post>("post"),
+                           InstanceMethod<&TapHandle::WriteFrames>("writeFrames"),
                            InstanceMethod<&TapHandle::Info>("info"),
                            InstanceMethod<&TapHandle::SetMtu>("setMtu"),
                            InstanceMethod<&TapHandle::SetHardwareAddress>("setHardwareAddress"),
@@ -97,8 +134,8 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
                        });
   }
 
-  // new TapHandle({ name, create, netns, rxBuffer, rxLengths, rxSlot, txBuffer, txLengths,
-  //                 status, onRead, onWritable, onError })
+  // new TapHandle({ name, create, netns, scratch, rxLengths, rxStarts, rxRooms, txStarts,
+  //                 txLengths, status, onRead, onWritable, onError })
   explicit TapHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TapHandle>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsObject()) {
@@ -118,44 +155,52 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
       ThrowType(env, "TapHandle: a name is required to attach to an existing TAP");
       return;
     }
-    Napi::Value rxb = o.Get("rxBuffer"), rxl = o.Get("rxLengths"), txb = o.Get("txBuffer"),
-                txl = o.Get("txLengths"), st = o.Get("status");
+    Napi::Value scratch = o.Get("scratch"), st = o.Get("status");
     Napi::Value onRead = o.Get("onRead"), onWritable = o.Get("onWritable"),
                 onError = o.Get("onError");
-    if (!rxb.IsArrayBuffer() || !txb.IsArrayBuffer() || !rxl.IsTypedArray() ||
-        !txl.IsTypedArray() || !st.IsTypedArray() || !onRead.IsFunction() ||
+    if (!scratch.IsArrayBuffer() || !st.IsTypedArray() || !onRead.IsFunction() ||
         !onWritable.IsFunction() || !onError.IsFunction()) {
       ThrowType(env, "TapHandle: missing buffers or callbacks");
       return;
     }
-    Napi::TypedArray rxlT = rxl.As<Napi::TypedArray>(), txlT = txl.As<Napi::TypedArray>(),
-                     stT = st.As<Napi::TypedArray>();
-    if (rxlT.TypedArrayType() != napi_uint32_array || txlT.TypedArrayType() != napi_uint32_array ||
-        stT.TypedArrayType() != napi_int32_array || stT.ElementLength() < 4) {
-      ThrowType(env, "TapHandle: lengths must be Uint32Array and status an Int32Array(4)");
-      return;
-    }
-    Napi::ArrayBuffer rxB = rxb.As<Napi::ArrayBuffer>(), txB = txb.As<Napi::ArrayBuffer>();
-    rx_ = static_cast<uint8_t*>(rxB.Data());
-    rxCap_ = rxB.ByteLength();
-    rxLens_ = rxl.As<Napi::Uint32Array>().Data();
-    rxBatch_ = static_cast<uint32_t>(rxlT.ElementLength());
-    rxSlot_ = o.Get("rxSlot").IsNumber() ? o.Get("rxSlot").As<Napi::Number>().Uint32Value() : 0;
-    if (rxSlot_ < 64) rxSlot_ = 64;
-    tx_ = static_cast<uint8_t*>(txB.Data());
-    txCap_ = txB.ByteLength();
-    txLens_ = txl.As<Napi::Uint32Array>().Data();
-    txLensLen_ = txlT.ElementLength();
-    status_ = st.As<Napi::Int32Array>().Data();
-    if (rxCap_ < rxSlot_ || rxBatch_ == 0 || txCap_ == 0 || txLensLen_ == 0) {
-      ThrowType(env, "TapHandle: buffers too small");
-      return;
-    }
+    uint32_t* arrays[5];
+    size_t lengths[5];
+    const char* names[5] = {"rxLengths", "rxStarts", "rxRooms", "txStarts", "txLengths"};
     keep_ = Napi::Persistent(Napi::Object::New(env));
-    keep_.Set("rxBuffer", rxb);
-    keep_.Set("rxLengths", rxl);
-    keep_.Set("txBuffer", txb);
-    keep_.Set("txLengths", txl);
+    for (int i = 0; i < 5; i++) {
+      Napi::Value v = o.Get(names[i]);
+      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+        ThrowType(env, std::string("TapHandle: ") + names[i] + " must be a Uint32Array");
+        return;
+      }
+      arrays[i] = v.As<Napi::Uint32Array>().Data();
+      lengths[i] = v.As<Napi::Uint32Array>().ElementLength();
+      keep_.Set(names[i], v);
+    }
+    Napi::TypedArray stT = st.As<Napi::TypedArray>();
+    if (stT.TypedArrayType() != napi_int32_array || stT.ElementLength() < kStatusLength) {
+      ThrowType(env, "TapHandle: status must be an Int32Array(8)");
+      return;
+    }
+    batch_ = static_cast<uint32_t>(lengths[0]);
+    for (int i = 1; i < 5; i++) {
+      if (lengths[i] != batch_) batch_ = 0;
+    }
+    Napi::ArrayBuffer scratchB = scratch.As<Napi::ArrayBuffer>();
+    if (batch_ == 0 || scratchB.ByteLength() < kMaxFrame) {
+      ThrowType(env, "TapHandle: the Uint32Arrays must share one non-zero length; scratch too small");
+      return;
+    }
+    scratch_ = static_cast<uint8_t*>(scratchB.Data());
+    scratchLen_ = scratchB.ByteLength();
+    rxLens_ = arrays[0];
+    rxStarts_ = arrays[1];
+    rxRooms_ = arrays[2];
+    txStarts_ = arrays[3];
+    txLens_ = arrays[4];
+    status_ = st.As<Napi::Int32Array>().Data();
+    slots_.resize(batch_);
+    keep_.Set("scratch", scratch);
     keep_.Set("status", st);
     onRead_ = Napi::Persistent(onRead.As<Napi::Function>());
     onWritable_ = Napi::Persistent(onWritable.As<Napi::Function>());
@@ -227,6 +272,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     if (fd_ >= 0) close(fd_);
     if (ctl_ >= 0) close(ctl_);
     fd_ = ctl_ = -1;
+    for (RxSlot& slot : slots_) slot = RxSlot();
     if (hookAdded_ && !fromHook) {
       napi_remove_env_cleanup_hook(Env(), &TapHandle::CleanupHook, this);
       hookAdded_ = false;
@@ -280,29 +326,57 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
       self->CallJs(self->onError_, -status);
       return;
     }
-    if (events & UV_READABLE) self->DoRead();
+    if ((events & UV_READABLE) && self->reading_) self->DoRead();
     if ((events & UV_WRITABLE) && !self->closed_ && self->wantWrite_) self->CallJs(self->onWritable_, -1);
   }
 
+  // Reads what the device has, straight into the posted buffers, then makes one callback.
   void DoRead() {
+    uint32_t head = static_cast<uint32_t>(status_[kRxHead]);
+    uint32_t posted = static_cast<uint32_t>(status_[kRxPosted]);
+    if (head >= batch_ || posted > batch_) posted = 0;  // never trust shared memory blindly
     uint32_t n = 0;
-    size_t off = 0;
     int err = 0;
-    // status[3], when set, overrides the slot size (JavaScript raises it when the MTU grows).
-    size_t slot = status_[3] > 0 ? static_cast<size_t>(status_[3]) : rxSlot_;
-    if (slot > rxCap_) slot = rxCap_;
-    while (n < rxBatch_ && rxCap_ - off >= slot) {
-      ssize_t r = read(fd_, rx_ + off, rxCap_ - off);
-      if (r > 0) {
-        rxLens_[n++] = static_cast<uint32_t>(r);
-        off += static_cast<size_t>(r);
-        continue;
+    if (posted == 0) {
+      // Nowhere to put frames: drain a batch into the scratch area, count them, and let
+      // JavaScript try to post buffers again.
+      uint32_t dropped = 0;
+      while (dropped < batch_) {
+        long r = syscall(SYS_read, fd_, scratch_, scratchLen_);
+        if (r > 0) {
+          dropped++;
+          continue;
+        }
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && errno != EAGAIN) err = errno;
+        break;
       }
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0 && errno != EAGAIN) err = errno;
-      break;
+      status_[kRxDropped] += static_cast<int32_t>(dropped);
+      if (dropped > 0) CallJs(onRead_, 0);
+    } else {
+      struct iovec iov[2];
+      iov[1].iov_base = scratch_;
+      iov[1].iov_len = scratchLen_;
+      uint32_t slot = head;
+      while (n < posted) {
+        const RxSlot& s = slots_[slot];
+        iov[0].iov_base = s.data;
+        iov[0].iov_len = s.room;
+        long r = syscall(SYS_readv, fd_, iov, 2);
+        if (r > 0) {
+          rxLens_[n++] = static_cast<uint32_t>(r);
+          // The tail of a frame larger than its buffer is in the scratch area: stop here so the
+          // next frame does not overwrite it before JavaScript has joined the two parts.
+          if (static_cast<unsigned long>(r) > s.room) break;
+          if (++slot == batch_) slot = 0;
+          continue;
+        }
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && errno != EAGAIN) err = errno;
+        break;
+      }
+      if (n > 0) CallJs(onRead_, static_cast<int>(n));
     }
-    if (n > 0) CallJs(onRead_, static_cast<int>(n));
     if (err != 0 && !closed_) {
       reading_ = wantWrite_ = false;
       UpdatePoll();
@@ -330,6 +404,19 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     }
   }
 
+  // The bytes of a Uint8Array argument, or nullptr (and length 0) for anything else.
+  static uint8_t* BytesOf(napi_env env, napi_value v, size_t* length) {
+    napi_typedarray_type type;
+    void* data = nullptr;
+    *length = 0;
+    if (napi_get_typedarray_info(env, v, &type, length, &data, nullptr, nullptr) != napi_ok ||
+        type != napi_uint8_array) {
+      *length = 0;
+      return nullptr;
+    }
+    return static_cast<uint8_t*>(data);
+  }
+
   // start(): begin reading (poll for readability).
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -338,6 +425,14 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     reading_ = true;
     UpdatePoll();
     return env.Undefined();
+  }
+
+  // stop(): stop polling in both directions (the first step of closing). The descriptor stays
+  // open, so frames can still be written without waiting.
+  Napi::Value Stop(const Napi::CallbackInfo& info) {
+    reading_ = wantWrite_ = false;
+    UpdatePoll();
+    return info.Env().Undefined();
   }
 
   // setWantWritable(on): also wake (and call onWritable) when the descriptor is writable.
@@ -352,44 +447,75 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     return env.Undefined();
   }
 
-  // writeBatch(first, count, byteOffset): write frames txLengths[first .. first+count) which lie
-  // back to back in the transmit slab from byteOffset. Returns how many frames were consumed
-  // (written, or failed with an error other than EAGAIN); stops early only on EAGAIN.
-  // status[0] = frames that failed, status[1] = last errno, status[2] = bytes written.
-  Napi::Value WriteBatch(const Napi::CallbackInfo& info) {
+  // post(first, count, ...buffers): post receive buffers into slots first, first+1, ... (modulo
+  // the batch size). Frame k of slot s goes to buffers[k] at rxStarts[s], at most rxRooms[s] bytes.
+  // JavaScript keeps every posted buffer alive and untouched until a callback hands it back.
+  Napi::Value Post(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (closed_) return ThrowErrno(env, "writeBatch", EBADF);
+    if (closed_) return env.Undefined();
     uint32_t first = info[0].As<Napi::Number>().Uint32Value();
     uint32_t count = info[1].As<Napi::Number>().Uint32Value();
-    size_t off = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
-    if (static_cast<size_t>(first) + count > txLensLen_ || off > txCap_) {
-      Napi::RangeError::New(env, "writeBatch: out of range").ThrowAsJavaScriptException();
+    if (first >= batch_ || count > batch_ || info.Length() < 2 + static_cast<size_t>(count)) {
+      Napi::RangeError::New(env, "post: out of range").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    uint32_t slot = first;
+    for (uint32_t i = 0; i < count; i++) {
+      size_t length = 0;
+      uint8_t* data = BytesOf(env, info[2 + i], &length);
+      uint32_t start = rxStarts_[slot], room = rxRooms_[slot];
+      if (data == nullptr || room == 0 || start > length || room > length - start) {
+        Napi::RangeError::New(env, "post: a buffer is not a Uint8Array or is smaller than its room")
+            .ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+      slots_[slot].data = data + start;
+      slots_[slot].room = room;
+      if (++slot == batch_) slot = 0;
+    }
+    return env.Undefined();
+  }
+
+  // writeFrames(count, ...buffers): write frame i from buffers[i] at txStarts[i], txLengths[i]
+  // bytes, for i in [0, count). Returns how many frames were consumed (written, or failed with an
+  // error other than EAGAIN); stops early only on EAGAIN. A frame that failed has its txLengths
+  // entry set to 0. status: [kTxFailed] frames that failed, [kLastErrno], [kTxBytes] bytes written.
+  Napi::Value WriteFrames(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (closed_) return ThrowErrno(env, "writeFrames", EBADF);
+    uint32_t count = info[0].As<Napi::Number>().Uint32Value();
+    if (count > batch_ || info.Length() < 1 + static_cast<size_t>(count)) {
+      Napi::RangeError::New(env, "writeFrames: out of range").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     uint32_t done = 0;
     int32_t failed = 0, lastErr = 0;
     int64_t bytes = 0;
     while (done < count) {
-      uint32_t len = txLens_[first + done];
-      if (len > txCap_ - off) {
-        Napi::RangeError::New(env, "writeBatch: frame beyond the slab").ThrowAsJavaScriptException();
-        return env.Undefined();
+      size_t length = 0;
+      uint8_t* data = BytesOf(env, info[1 + done], &length);
+      uint32_t start = txStarts_[done], len = txLens_[done];
+      if (data == nullptr || start > length || len > length - start) {
+        failed++;
+        lastErr = EINVAL;
+        txLens_[done++] = 0;
+        continue;
       }
-      ssize_t r = write(fd_, tx_ + off, len);
+      long r = syscall(SYS_write, fd_, data + start, len);
       if (r < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
         failed++;
         lastErr = errno;
+        txLens_[done] = 0;
       } else {
         bytes += r;
       }
-      off += len;
       done++;
     }
-    status_[0] = failed;
-    status_[1] = lastErr;
-    status_[2] = static_cast<int32_t>(bytes > INT32_MAX ? INT32_MAX : bytes);
+    status_[kTxFailed] = failed;
+    if (failed > 0) status_[kLastErrno] = lastErr;
+    status_[kTxBytes] = static_cast<int32_t>(bytes > INT32_MAX ? INT32_MAX : bytes);
     return Napi::Number::New(env, done);
   }
 
@@ -488,15 +614,15 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
   bool refed_ = true;
   bool pinned_ = false;
   bool hookAdded_ = false;
-  uint8_t* rx_ = nullptr;
-  size_t rxCap_ = 0;
+  uint32_t batch_ = 0;
+  std::vector<RxSlot> slots_;
+  uint8_t* scratch_ = nullptr;
+  size_t scratchLen_ = 0;
   uint32_t* rxLens_ = nullptr;
-  uint32_t rxBatch_ = 0;
-  uint32_t rxSlot_ = 0;
-  uint8_t* tx_ = nullptr;
-  size_t txCap_ = 0;
+  uint32_t* rxStarts_ = nullptr;
+  uint32_t* rxRooms_ = nullptr;
+  uint32_t* txStarts_ = nullptr;
   uint32_t* txLens_ = nullptr;
-  size_t txLensLen_ = 0;
   int32_t* status_ = nullptr;
   Napi::ObjectReference keep_;
   Napi::FunctionReference onRead_, onWritable_, onError_;

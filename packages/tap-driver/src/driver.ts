@@ -1,102 +1,34 @@
-// The JavaScript half of the TAP driver: receive fan-out into the sink's buffers, the bounded
-// transmit queue packed into batches, link-state polling. It talks to the device only through a
-// `NativeTapHandle`, so all of this runs in tests against a fake handle.
-import type { LinkDriver, LinkDriverSink, LinkDriverStats, PacketBuffer } from '@stack/core';
-import type { NativeBinding, NativeTapHandle, NativeTapInfo } from './native.js';
-
-/**
- * Options of {@link openTap}.
- * @public
- */
-export interface TapOptions {
-  /**
-   * Name of the TAP device. Required unless `create` is true, in which case the kernel picks a
-   * free `tapN` name when it is omitted.
-   */
-  name?: string;
-  /**
-   * Create the device if it does not exist (needs CAP_NET_ADMIN). A device the driver creates is
-   * removed by the kernel when the driver closes. Default: false when `name` is given (the device
-   * must exist), true otherwise.
-   */
-  create?: boolean;
-  /**
-   * Network namespace to find or create the device in: a name under `/run/netns` (as made by
-   * `ip netns add`) or an absolute path to a namespace file. Default: the caller's namespace.
-   * Only the opening thread enters the namespace, only while opening.
-   */
-  netns?: string;
-  /** Set the device MTU at open (needs CAP_NET_ADMIN). Default: leave it as it is. */
-  mtu?: number;
-  /** Set the device's hardware address at open (needs CAP_NET_ADMIN). Default: leave it. */
-  hardwareAddress?: Uint8Array;
-  /** Set (true) or clear (false) the administrative up flag at open. Default: leave it. */
-  up?: boolean;
-  /** Most frames read per wake-up and written per native call. Default 128. */
-  batch?: number;
-  /** Most frames waiting for transmission; beyond it frames are dropped and counted. Default 4096. */
-  queueLimit?: number;
-  /** Milliseconds between link-state (and MTU/address) checks; 0 disables them. Default 1000. */
-  linkPollInterval?: number;
-}
-
-/** Resolved options, as the driver uses them. @internal */
-export interface ResolvedTapOptions {
-  name: string;
-  create: boolean;
-  netns: string;
-  batch: number;
-  queueLimit: number;
-  linkPollInterval: number;
-}
+// The JavaScript half of the TAP driver: the receive ring and hand-over to the sink, the bounded
+// transmit queue written in batches, frame observers, link-state polling. It talks to the device
+// only through a `NativeTapHandle`, so all of this runs in tests against a fake handle.
+import type { FrameObserver, FrameTap, LinkDriver, LinkDriverSink, LinkDriverStats, PacketBuffer } from '@stack/core';
+import { SCRATCH_BYTES, Status, type NativeBinding, type NativeTapHandle, type NativeTapInfo } from './native.js';
+import { ObserverList } from './observers.js';
+import type { ResolvedTapOptions, TapOptions } from './options.js';
+import { RxRing } from './rx-ring.js';
+import { TxQueue } from './tx-queue.js';
 
 /** Frames larger than this are never written (the kernel refuses them anyway). */
 const MAX_FRAME = 65535;
-/** Room kept per received frame beyond the MTU: Ethernet header, two VLAN tags, slack. */
+/** Room asked per receive buffer beyond the MTU: Ethernet header, two VLAN tags, slack. */
 const RX_OVERHEAD = 26;
-/** Copies bytes; TypedArray.set (a memcpy) beats a byte loop even for a 60-byte frame. */
-function copy(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
-  dst.set(src.subarray(srcOff, srcOff + len), dstOff);
-}
-
-/** Validates and fills in {@link TapOptions}. @internal */
-export function resolveTapOptions(options: TapOptions = {}): ResolvedTapOptions {
-  const name = options.name ?? '';
-  const create = options.create ?? name === '';
-  if (!create && name === '') throw new TypeError('openTap: a name is required unless create is true');
-  if (new TextEncoder().encode(name).length > 15) throw new TypeError(`openTap: interface name too long: ${name}`);
-  const batch = options.batch ?? 128;
-  if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
-    throw new RangeError('openTap: batch must be an integer in [1, 4096]');
-  }
-  const queueLimit = options.queueLimit ?? 4096;
-  if (!Number.isInteger(queueLimit) || queueLimit < 1) {
-    throw new RangeError('openTap: queueLimit must be a positive integer');
-  }
-  const linkPollInterval = options.linkPollInterval ?? 1000;
-  if (!(linkPollInterval >= 0)) throw new RangeError('openTap: linkPollInterval must be >= 0');
-  let netns = options.netns ?? '';
-  if (netns !== '' && !netns.startsWith('/')) {
-    if (netns.includes('/') || netns === '.' || netns === '..') {
-      throw new TypeError(`openTap: bad network namespace name: ${netns}`);
-    }
-    netns = `/run/netns/${netns}`;
-  }
-  return { name, create, netns, batch, queueLimit, linkPollInterval };
-}
+/** Receive buffers are sized for at most this MTU; longer frames take the slower joining path. */
+const RX_POST_MTU = 1500;
 
 /**
- * A {@link @stack/core#LinkDriver} on a Linux TAP device. Create one with {@link openTap}.
+ * A {@link @stack/core#LinkDriver} on a Linux TAP device, which can also be observed (it is a
+ * {@link @stack/core#FrameTap}). Create one with {@link openTap}.
  *
- * Receive: the device's descriptor is polled on the event loop; each wake-up reads up to `batch`
- * frames into a slab and hands them to the sink in one `receive()` call, each frame copied into a
- * buffer from `sink.allocate()`. Transmit: `send()` queues (bounded by `queueLimit`), frames are
- * packed into a slab and written by one native call per batch; when the device pushes back, the
- * driver waits for writability instead of dropping. Link state is the device's administrative and
- * operational state (`IFF_UP` and `IFF_RUNNING`), checked every `linkPollInterval` ms.
+ * Receive: while started, the driver keeps `batch` buffers from `sink.allocate()` posted to the
+ * device; each wake-up reads frames straight into them (no copy) and hands them to the sink in one
+ * `receive()` call, then posts fresh buffers. Transmit: `send()` queues (bounded by `queueLimit`),
+ * and one native call per batch writes the frames straight from their buffers (no copy); when the
+ * device pushes back, the driver waits for writability instead of dropping. Link state is the
+ * device's administrative and operational state (`IFF_UP` and `IFF_RUNNING`), checked every
+ * `linkPollInterval` ms.
  * @public
  */
-export class TapDriver implements LinkDriver {
+export class TapDriver implements LinkDriver, FrameTap {
   /** Always `'tap'`. */
   readonly kind = 'tap';
   /** Counters kept by the driver. */
@@ -113,25 +45,25 @@ export class TapDriver implements LinkDriver {
   private readonly flagUp: number;
   private readonly flagRunning: number;
   private readonly batch: number;
-  private readonly queueLimit: number;
   private readonly linkPollInterval: number;
-  private readonly rxBytes: Uint8Array;
-  private readonly rxLengths: Uint32Array;
-  private readonly rxOut: PacketBuffer[] = [];
-  private readonly txBytes: Uint8Array;
-  private readonly txLengths: Uint32Array;
   private readonly status: Int32Array;
-  /** Transmit queue: a ring of `queueLimit` slots. */
-  private readonly ring: (PacketBuffer | undefined)[];
-  private qHead = 0;
-  private qSize = 0;
-  /** Frames ring[head .. head+packCount) are packed in the slab; [0, packDone) of them written. */
-  private packCount = 0;
-  private packDone = 0;
-  private packOffset = 0;
+  private readonly scratch: Uint8Array;
+  private readonly rxLengths: Uint32Array;
+  private readonly rx: RxRing;
+  /** The frames of one wake-up, handed to the sink (reused). */
+  private readonly rxOut: PacketBuffer[] = [];
+  private readonly txStarts: Uint32Array;
+  private readonly txLengths: Uint32Array;
+  /** The buffers of one writeFrames() call, passed to the addon as arguments (reused). */
+  private readonly txViews: Uint8Array[];
+  /** The frames of one writeFrames() call, for the observers (reused). */
+  private readonly txFrames: PacketBuffer[] = [];
+  private readonly queue: TxQueue;
+  private readonly observers = new ObserverList();
   private waitingWritable = false;
   private pollingWritable = false;
   private flushScheduled = false;
+  private closing = false;
   private drainWaiters: (() => void)[] = [];
   private sink: LinkDriverSink | null = null;
   private closed = false;
@@ -148,29 +80,31 @@ export class TapDriver implements LinkDriver {
 
   /** @internal Use {@link openTap}. */
   constructor(binding: NativeBinding, options: ResolvedTapOptions, extra: TapOptions = {}) {
+    const batch = options.batch;
     this.flagUp = binding.IFF_UP;
     this.flagRunning = binding.IFF_RUNNING;
-    this.batch = options.batch;
-    this.queueLimit = options.queueLimit;
+    this.batch = batch;
     this.linkPollInterval = options.linkPollInterval;
-    this.ring = new Array<PacketBuffer | undefined>(options.queueLimit).fill(undefined);
-    // Receive slab: `batch` full-size frames, and at least two frames of the largest size.
-    const rxSlot = 1514 + RX_OVERHEAD;
-    const rxBuffer = new ArrayBuffer(Math.max(options.batch * rxSlot, 2 * (MAX_FRAME + 1)));
-    this.rxBytes = new Uint8Array(rxBuffer);
-    this.rxLengths = new Uint32Array(options.batch);
-    const txBuffer = new ArrayBuffer(Math.max(options.batch * rxSlot, MAX_FRAME + 1));
-    this.txBytes = new Uint8Array(txBuffer);
-    this.txLengths = new Uint32Array(options.batch);
-    this.status = new Int32Array(4);
+    this.queue = new TxQueue(options.queueLimit);
+    const scratch = new ArrayBuffer(SCRATCH_BYTES);
+    this.scratch = new Uint8Array(scratch);
+    this.status = new Int32Array(Status.LENGTH);
+    this.rxLengths = new Uint32Array(batch);
+    const rxStarts = new Uint32Array(batch);
+    const rxRooms = new Uint32Array(batch);
+    this.rx = new RxRing(batch, rxStarts, rxRooms, this.status);
+    this.txStarts = new Uint32Array(batch);
+    this.txLengths = new Uint32Array(batch);
+    this.txViews = new Array<Uint8Array>(batch).fill(this.scratch);
     this.handle = new binding.TapHandle({
       name: options.name,
       create: options.create,
       netns: options.netns,
-      rxBuffer,
+      scratch,
       rxLengths: this.rxLengths,
-      rxSlot: this.rxSlotFor(1500),
-      txBuffer,
+      rxStarts,
+      rxRooms,
+      txStarts: this.txStarts,
       txLengths: this.txLengths,
       status: this.status,
       onRead: (count) => this.onRead(count),
@@ -210,7 +144,12 @@ export class TapDriver implements LinkDriver {
 
   /** Frames waiting for transmission. */
   get queuedFrames(): number {
-    return this.qSize;
+    return this.queue.size;
+  }
+
+  /** Receive buffers posted to the device now (up to `batch` while started, 0 once closed). */
+  get postedBuffers(): number {
+    return this.rx.posted;
   }
 
   /** The errno of the last failed device operation (0 if none). */
@@ -218,11 +157,15 @@ export class TapDriver implements LinkDriver {
     return this.lastErrno;
   }
 
-  /** Begin delivering received frames and link-state changes to `sink`. Call once. */
+  /**
+   * Begin delivering received frames and link-state changes to `sink`. Call once. From now until
+   * `close()`, the driver keeps up to `batch` buffers from `sink.allocate()` posted for reception.
+   */
   start(sink: LinkDriverSink): void {
     if (this.closed) throw new Error('TapDriver: closed');
     if (this.sink !== null) throw new Error('TapDriver: already started');
     this.sink = sink;
+    this.rx.refill(sink, this.postLength(), this.handle);
     this.handle.start();
     if (this.linkPollInterval > 0) {
       const t = setInterval(() => this.refresh(), this.linkPollInterval);
@@ -243,22 +186,17 @@ export class TapDriver implements LinkDriver {
       this.stats.txDropped += n;
       return;
     }
-    const cap = this.queueLimit;
+    const queue = this.queue;
     for (let i = 0; i < n; i++) {
       const b = frames[i];
       const len = b.end - b.start;
-      if (this.qSize >= cap || len <= 0 || len > MAX_FRAME) {
+      if (len <= 0 || len > MAX_FRAME || !queue.push(b)) {
         this.stats.txDropped++;
         b.release();
-        continue;
       }
-      let tail = this.qHead + this.qSize;
-      if (tail >= cap) tail -= cap;
-      this.ring[tail] = b;
-      this.qSize++;
     }
-    if (this.waitingWritable || this.qSize === 0) return;
-    if (this.qSize >= this.batch) {
+    if (this.waitingWritable || queue.size === 0) return;
+    if (queue.size >= this.batch) {
       this.flush();
     } else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -266,9 +204,19 @@ export class TapDriver implements LinkDriver {
     }
   }
 
+  /**
+   * Show every frame crossing the device to `observer` until the returned function is called:
+   * `'rx'` frames as read, before the sink gets them; `'tx'` frames once the device accepted them
+   * (frames dropped or refused are not shown). Time stamps are wall-clock milliseconds since the
+   * Unix epoch. With no observer attached this costs one check per batch.
+   */
+  observe(observer: FrameObserver): () => void {
+    return this.observers.add(observer);
+  }
+
   /** Resolves when the transmit queue is empty (or the driver is closed). */
   drained(): Promise<void> {
-    if (this.qSize === 0 || this.closed) return Promise.resolve();
+    if (this.queue.size === 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
@@ -320,40 +268,37 @@ export class TapDriver implements LinkDriver {
   }
 
   /**
-   * Stop receiving, write what can be written without waiting, drop (and release) the rest,
-   * then close the device. Safe to call more than once.
+   * Stop polling, write what the device takes without waiting, drop (and release) the rest and
+   * the posted receive buffers, then close the device. Safe to call more than once.
    */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    // Best effort: the descriptor is non-blocking, so this never waits.
+    this.handle.stop(); // no more wake-ups, in either direction
+    this.closing = true;
     this.waitingWritable = false;
-    this.flush();
+    this.flush(); // best effort: the descriptor is non-blocking, so this never waits
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    this.handle.close(); // stops polling, closes the poll handle, then the descriptor
-    const cap = this.queueLimit;
-    while (this.qSize > 0) {
-      const b = this.ring[this.qHead] as PacketBuffer;
-      this.ring[this.qHead] = undefined;
-      this.qHead = this.qHead + 1 === cap ? 0 : this.qHead + 1;
-      this.qSize--;
+    this.handle.close(); // closes the poll handle, then the descriptor
+    this.rx.releaseAll();
+    let b: PacketBuffer | undefined;
+    while ((b = this.queue.shift()) !== undefined) {
       this.stats.txDropped++;
       b.release();
     }
-    this.packCount = this.packDone = this.packOffset = 0;
     this.resolveDrained();
     return Promise.resolve();
   }
 
-  private rxSlotFor(mtu: number): number {
-    return Math.min(Math.max(mtu, 1500) + RX_OVERHEAD, MAX_FRAME + 1);
+  /** Room asked of the sink for each posted receive buffer. */
+  private postLength(): number {
+    return Math.min(this.currentMtu, RX_POST_MTU) + RX_OVERHEAD;
   }
 
   private applyInfo(info: NativeTapInfo): void {
     this.currentName = info.name;
     this.currentMtu = info.mtu;
-    this.status[3] = this.rxSlotFor(info.mtu);
     const mac = this.currentMac;
     if (mac === null || mac.length !== info.mac.length || mac.some((v, i) => v !== info.mac[i])) {
       this.currentMac = info.mac;
@@ -367,41 +312,71 @@ export class TapDriver implements LinkDriver {
     if (this.sink !== null && !this.closed) this.sink.linkStateChanged(up);
   }
 
+  /** The addon read `count` frames into the posted buffers from RX_HEAD on (and maybe dropped some). */
   private onRead(count: number): void {
     const sink = this.sink;
     if (sink === null || this.closed) return;
-    const lens = this.rxLengths;
-    const src = this.rxBytes;
-    const out = this.rxOut;
+    const status = this.status;
     const stats = this.stats;
-    let off = 0;
+    const dropped = status[Status.RX_DROPPED];
+    if (dropped !== 0) {
+      stats.rxDropped += dropped;
+      status[Status.RX_DROPPED] = 0;
+    }
+    const rx = this.rx;
+    const lens = this.rxLengths;
+    const out = this.rxOut;
     let n = 0;
     let bytes = 0;
-    for (let i = 0; i < count; i++) {
-      const len = lens[i];
-      let b: PacketBuffer;
-      try {
-        b = sink.allocate(len);
-      } catch {
-        stats.rxDropped++;
-        off += len;
+    for (let k = 0; k < count; k++) {
+      const slot = rx.slotOf(k);
+      const b = rx.bufferAt(slot);
+      const len = lens[k];
+      const room = rx.roomAt(slot);
+      if (len <= room) {
+        b.end = b.start + len;
+        out[n++] = b;
+        bytes += len;
         continue;
       }
-      if (b.data.length - b.start < len) {
-        b.release();
+      // Longer than its buffer (jumbo MTU): the tail is in the scratch area.
+      const joined = this.join(sink, b, room, len);
+      b.release();
+      if (joined === null) {
         stats.rxDropped++;
-        off += len;
-        continue;
+      } else {
+        out[n++] = joined;
+        bytes += len;
       }
-      copy(b.data, b.start, src, off, len);
-      b.end = b.start + len;
-      out[n++] = b;
-      off += len;
-      bytes += len;
     }
+    rx.consume(count);
     stats.rxFrames += n;
     stats.rxBytes += bytes;
-    if (n > 0) sink.receive(out, n);
+    const observers = this.observers.list;
+    if (observers.length !== 0) this.observers.notify(observers, 'rx', out, n, null);
+    try {
+      if (n > 0) sink.receive(out, n);
+    } finally {
+      if (!this.closed) rx.refill(sink, this.postLength(), this.handle);
+    }
+  }
+
+  /** A buffer from the sink holding the `room` bytes read into `b` and the rest from the scratch area. */
+  private join(sink: LinkDriverSink, b: PacketBuffer, room: number, len: number): PacketBuffer | null {
+    let whole: PacketBuffer;
+    try {
+      whole = sink.allocate(len);
+    } catch {
+      return null;
+    }
+    if (whole.data.length - whole.start < len) {
+      whole.release();
+      return null;
+    }
+    whole.data.set(b.data.subarray(b.start, b.start + room), whole.start);
+    whole.data.set(this.scratch.subarray(0, len - room), whole.start + room);
+    whole.end = whole.start + len;
+    return whole;
   }
 
   private onWritable(): void {
@@ -421,64 +396,44 @@ export class TapDriver implements LinkDriver {
 
   /** Write queued frames until the queue is empty or the device pushes back. */
   private flush(): void {
-    const cap = this.queueLimit;
-    const ring = this.ring;
-    const lens = this.txLengths;
+    const queue = this.queue;
     const status = this.status;
     const stats = this.stats;
-    while (!this.waitingWritable && !this.closed) {
-      if (this.packDone === this.packCount) {
-        // Pack the next batch from the head of the queue.
-        this.packCount = this.packDone = this.packOffset = 0;
-        if (this.qSize === 0) break;
-        const slab = this.txBytes;
-        const room = slab.length;
-        const limit = Math.min(this.batch, this.qSize);
-        let off = 0;
-        let n = 0;
-        let idx = this.qHead;
-        while (n < limit) {
-          const b = ring[idx] as PacketBuffer;
-          const len = b.end - b.start;
-          if (off + len > room) break;
-          copy(slab, off, b.data, b.start, len);
-          lens[n++] = len;
-          off += len;
-          idx = idx + 1 === cap ? 0 : idx + 1;
-        }
-        this.packCount = n;
+    const starts = this.txStarts;
+    const lens = this.txLengths;
+    const views = this.txViews;
+    const frames = this.txFrames;
+    while (!this.waitingWritable && !this.closed && queue.size > 0) {
+      const want = Math.min(this.batch, queue.size);
+      for (let j = 0; j < want; j++) {
+        const b = queue.at(j);
+        frames[j] = b;
+        views[j] = b.data;
+        starts[j] = b.start;
+        lens[j] = b.end - b.start;
       }
-      const want = this.packCount - this.packDone;
-      const done = this.handle.writeBatch(this.packDone, want, this.packOffset);
-      const failed = done > 0 ? status[0] : 0;
-      let off = this.packOffset;
-      for (let j = 0; j < done; j++) {
-        const b = ring[this.qHead] as PacketBuffer;
-        ring[this.qHead] = undefined;
-        this.qHead = this.qHead + 1 === cap ? 0 : this.qHead + 1;
-        off += lens[this.packDone + j];
-        b.release();
-      }
-      this.qSize -= done;
-      this.packOffset = off;
-      this.packDone += done;
+      const done = want === 1 ? this.handle.writeFrames(1, views[0]) : this.handle.writeFrames(want, ...views);
+      const failed = done > 0 ? status[Status.TX_FAILED] : 0;
+      const observers = this.observers.list;
+      if (observers.length !== 0 && done > failed) this.observers.notify(observers, 'tx', frames, done, lens);
+      for (let j = 0; j < done; j++) (queue.shift() as PacketBuffer).release();
       stats.txFrames += done - failed;
-      if (done > 0) stats.txBytes += status[2];
+      if (done > 0) stats.txBytes += status[Status.TX_BYTES];
       if (failed > 0) {
         stats.txDropped += failed;
-        this.lastErrno = status[1];
+        this.lastErrno = status[Status.LAST_ERRNO];
         // EIO/ENETDOWN-style failures usually mean the link went down: look now.
         this.refresh();
       }
       if (done < want) {
         this.waitingWritable = true;
-        if (!this.pollingWritable && !this.closed) {
+        if (!this.pollingWritable && !this.closing) {
           this.pollingWritable = true;
           this.handle.setWantWritable(true);
         }
       }
     }
-    if (this.qSize === 0) this.resolveDrained();
+    if (queue.size === 0) this.resolveDrained();
   }
 
   private resolveDrained(): void {

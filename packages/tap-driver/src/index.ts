@@ -1,7 +1,8 @@
 // @stack/tap-driver: a LinkDriver on Linux TAP devices, through a native N-API addon with batched,
 // non-blocking I/O on the event loop. The addon is optional: when it is not built, isTapAvailable()
 // returns false and openTap() rejects with an explanation. See README.md.
-import { TapDriver, resolveTapOptions, type TapOptions } from './driver.js';
+import { TapDriver } from './driver.js';
+import { resolveTapOptions, type TapOptions } from './options.js';
 import { loadBinding, tapUnavailableReason } from './native.js';
 
 export { TapDriver, type TapOptions, tapUnavailableReason };
@@ -15,7 +16,6 @@ export { TapDriver, type TapOptions, tapUnavailableReason };
 export function isTapAvailable(): boolean {
   return tapUnavailableReason() === null;
 }
-
 
 /**
  * Open a TAP device: attach to an existing one by name, or create one (`create: true`).

@@ -16,21 +16,51 @@ export interface NativeTapInfo {
   mac: Uint8Array;
 }
 
+/** Slots of the status array shared with the addon (an `Int32Array`). @internal */
+export const Status = {
+  /** Frames that failed in the last `writeFrames()` call. */
+  TX_FAILED: 0,
+  /** errno of the last failed write. */
+  LAST_ERRNO: 1,
+  /** Bytes written by the last `writeFrames()` call. */
+  TX_BYTES: 2,
+  /** First posted receive slot (JavaScript sets it). */
+  RX_HEAD: 3,
+  /** Receive slots posted from RX_HEAD on (JavaScript sets it). */
+  RX_POSTED: 4,
+  /** Frames read for want of a posted buffer, hence dropped (the addon adds, JavaScript clears). */
+  RX_DROPPED: 5,
+  /** Length of the status array. */
+  LENGTH: 8,
+} as const;
+
+/** Size of the addon's scratch area: the longest frame a TAP can deliver, and then some. @internal */
+export const SCRATCH_BYTES = 65600;
+
 /** Options of the native handle's constructor. @internal */
 export interface NativeTapHandleOptions {
   name: string;
   create: boolean;
   /** Path of a network namespace file (e.g. /run/netns/x), or '' for the caller's namespace. */
   netns: string;
-  rxBuffer: ArrayBuffer;
-  /** One slot per frame of a receive batch; its length is the batch size. */
+  /**
+   * At least {@link SCRATCH_BYTES}: where the tail of a frame longer than its receive buffer goes,
+   * and frames read while no buffer is posted.
+   */
+  scratch: ArrayBuffer;
+  /** Lengths of the frames of one wake-up, in order. Its length is the batch size, as for all arrays below. */
   rxLengths: Uint32Array;
-  /** Minimum free room in the receive slab before another read() is attempted. */
-  rxSlot: number;
-  txBuffer: ArrayBuffer;
+  /** Per receive slot: offset in the posted buffer where the frame goes. */
+  rxStarts: Uint32Array;
+  /** Per receive slot: bytes of the posted buffer available to the frame. */
+  rxRooms: Uint32Array;
+  /** Per frame of a `writeFrames()` call: offset of the frame in its buffer. */
+  txStarts: Uint32Array;
+  /** Per frame of a `writeFrames()` call: its length; the addon sets it to 0 when the write failed. */
   txLengths: Uint32Array;
-  /** [0] frames failed in the last writeBatch, [1] last errno, [2] bytes written, [3] receive slot size (set by JavaScript; 0: rxSlot). */
+  /** See {@link Status}. */
   status: Int32Array;
+  /** Frames were read into the posted slots RX_HEAD, RX_HEAD+1, ... (`count` of them; 0: only drops). */
   onRead: (count: number) => void;
   onWritable: () => void;
   onError: (errno: number) => void;
@@ -39,8 +69,13 @@ export interface NativeTapHandleOptions {
 /** One open TAP descriptor, as the addon exposes it. @internal */
 export interface NativeTapHandle {
   start(): void;
+  /** Stop polling for both directions; the descriptor stays open. */
+  stop(): void;
   setWantWritable(on: boolean): void;
-  writeBatch(first: number, count: number, byteOffset: number): number;
+  /** Post receive buffers into slots first, first+1, ... (offsets and rooms in rxStarts/rxRooms). */
+  post(first: number, count: number, ...buffers: Uint8Array[]): void;
+  /** Write frames i < count from buffers[i] (offsets and lengths in txStarts/txLengths). */
+  writeFrames(count: number, ...buffers: Uint8Array[]): number;
   info(): NativeTapInfo;
   setMtu(mtu: number): void;
   setHardwareAddress(mac: Uint8Array): void;

@@ -85,21 +85,21 @@ function arpRequest(pool: PacketPool): PacketBuffer {
   return b;
 }
 
-function echoRequest(pool: PacketPool, dstMac: Uint8Array, id: number, seq: number): PacketBuffer {
-  const payload = 32;
+function echoRequest(pool: PacketPool, dstMac: Uint8Array, id: number, seq: number, payload = 32): PacketBuffer {
   const len = 14 + 20 + 8 + payload;
   const b = pool.alloc(len, 0);
   const f = b.data;
   const at = b.append(len);
   f.set([...dstMac, ...OUR_MAC, 0x08, 0x00], at);
   const ipAt = at + 14;
-  f.set([0x45, 0, 0, 20 + 8 + payload, 0, 0, 0x40, 0, 64, 1, 0, 0, ...OUR_IP, ...KERNEL_IP], ipAt);
+  const total = 20 + 8 + payload;
+  f.set([0x45, 0, total >> 8, total & 0xff, 0, 0, 0x40, 0, 64, 1, 0, 0, ...OUR_IP, ...KERNEL_IP], ipAt);
   const c = checksum(f, ipAt, ipAt + 20);
   f[ipAt + 10] = c >> 8;
   f[ipAt + 11] = c & 0xff;
   const icmpAt = ipAt + 20;
   f.set([8, 0, 0, 0, id >> 8, id & 0xff, seq >> 8, seq & 0xff], icmpAt);
-  for (let i = 0; i < payload; i++) f[icmpAt + 8 + i] = i;
+  for (let i = 0; i < payload; i++) f[icmpAt + 8 + i] = i & 0xff;
   const ic = checksum(f, icmpAt, icmpAt + 8 + payload);
   f[icmpAt + 2] = ic >> 8;
   f[icmpAt + 3] = ic & 0xff;
@@ -147,6 +147,10 @@ describe.skipIf(!enabled)('TapDriver on a real TAP (root)', () => {
     ip('-n', NS, 'addr', 'add', `${KERNEL_IP.join('.')}/24`, 'dev', 'stktap0');
     const pool = new PacketPool();
     const s = sink(pool);
+    const seen: { direction: string; frame: Uint8Array; time: number }[] = [];
+    const stopObserving = d.observe((direction, bytes, offset, length, time) =>
+      seen.push({ direction, frame: bytes.slice(offset, offset + length), time }),
+    );
     d.start(s);
     d.send([arpRequest(pool)], 1);
     await waitFor(() => s.frames.some(isArpReply), 'the ARP reply');
@@ -168,7 +172,39 @@ describe.skipIf(!enabled)('TapDriver on a real TAP (root)', () => {
     expect(d.stats.txDropped).toBe(0);
     expect(d.stats.rxFrames).toBe(s.frames.length);
     await d.drained();
-    expect(pool.stats.inUse).toBe(0);
+    // Only the receive buffers the driver keeps posted are still out of the pool.
+    expect(d.postedBuffers).toBe(128);
+    expect(pool.stats.inUse).toBe(128);
+    // The observer saw every frame both ways, in order, with wall-clock time stamps.
+    stopObserving();
+    const tx = seen.filter((e) => e.direction === 'tx');
+    const rx = seen.filter((e) => e.direction === 'rx');
+    expect(tx.length).toBe(65);
+    expect(rx.map((e) => e.frame)).toEqual(s.frames);
+    expect([...tx[0].frame.slice(12, 14)]).toEqual([0x08, 0x06]);
+    expect(tx.slice(1).map((e) => (e.frame[40] << 8) | e.frame[41])).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(Math.abs(seen[0].time - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('reads a frame longer than its receive buffer whole (MTU 9000)', async () => {
+    const d = open[0];
+    d.setMtu(9000);
+    ip('-n', NS, 'link', 'set', 'stktap0', 'mtu', '9000');
+    const pool = new PacketPool();
+    const before = d.stats.rxFrames;
+    const kernelMac = d.hardwareAddress!;
+    const big = echoRequest(pool, kernelMac, 0x5355, 1, 8000);
+    const got: Uint8Array[] = [];
+    const stop = d.observe((direction, bytes, offset, length) => {
+      if (direction === 'rx') got.push(bytes.slice(offset, offset + length));
+    });
+    d.send([big], 1);
+    await waitFor(() => got.some((f) => isEchoReply(f) && f.length === 14 + 20 + 8 + 8000), 'the 8000-byte echo reply');
+    stop();
+    const reply = got.find((f) => isEchoReply(f))!;
+    for (let i = 0; i < 8000; i++) if (reply[42 + i] !== (i & 0xff)) throw new Error(`payload differs at ${i}`);
+    expect(d.stats.rxFrames).toBeGreaterThan(before);
+    expect(d.stats.rxDropped).toBe(0);
   });
 
   it('attaches to an existing TAP by name, and reports busy or missing devices', async () => {
@@ -198,6 +234,7 @@ describe.skipIf(!enabled)('TapDriver on a real TAP (root)', () => {
   it('close() releases the device: a created TAP disappears, an existing one stays', async () => {
     const [created, attached] = open.splice(0, 2);
     await created.close();
+    expect(created.postedBuffers).toBe(0);
     await created.close();
     expect(created.linkUp).toBe(false);
     expect(() => linkJson('stktap0')).toThrow();

@@ -13,8 +13,13 @@
 // the frames it gets during a window of --seconds from its first frame.
 // Transmit: the writer under test writes frames for --seconds as fast as the device accepts them;
 // the rate is what the kernel counted as received (rx_packets of the TAP) over the writer's time.
+// A second C writer (tap-rw uring) batches its system calls through io_uring, as a reference for
+// what batching the calls alone is worth on this kernel.
+//
+// Each repeat measures C and the driver back to back, alternating which goes first; the ratio of a
+// repeat compares the two, and the table gives the median of those ratios and their range.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +68,16 @@ const IF = 'stkb0';
 const here = dirname(fileURLToPath(import.meta.url));
 const cSource = resolve(here, '../c/tap-rw.c');
 
+/** What /proc/sys/kernel/io_uring_disabled says (0: allowed for everyone). */
+function ioUringState(): string {
+  try {
+    const v = readFileSync('/proc/sys/kernel/io_uring_disabled', 'utf8').trim();
+    return v === '0' ? 'enabled' : `io_uring_disabled=${v}`;
+  } catch {
+    return 'no io_uring_disabled sysctl';
+  }
+}
+
 function sh(cmd: string, argv: string[]): string {
   return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
 }
@@ -79,7 +94,11 @@ function rxPackets(): number {
 }
 
 /** Runs a command inside the namespace; resolves with its stdout, rejects on failure or timeout. */
-function runInNs(argv: string[], timeoutMs: number, onLine?: (line: string) => void): { child: ChildProcess; done: Promise<string> } {
+function runInNs(
+  argv: string[],
+  timeoutMs: number,
+  onLine?: (line: string) => void,
+): { child: ChildProcess; done: Promise<string> } {
   const child = spawn('ip', ['netns', 'exec', NS, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -172,6 +191,15 @@ async function txC(bin: string, size: number): Promise<number> {
   return (rxPackets() - before) / kv.seconds;
 }
 
+/** The io_uring C writer's rate, or null where io_uring is unavailable. */
+async function txUring(bin: string, size: number): Promise<number | null> {
+  const before = rxPackets();
+  const out = await runInNs([bin, 'uring', IF, String(size), String(args.seconds)], (args.seconds + 15) * 1000).done;
+  const kv = parseKv(out);
+  if (kv.unavailable) return null;
+  return (rxPackets() - before) / kv.seconds;
+}
+
 async function txDriver(size: number): Promise<number> {
   const driver = await openTap({ name: IF, netns: NS, batch: args.batch, linkPollInterval: 0 });
   const pool = new PacketPool();
@@ -186,8 +214,8 @@ async function txDriver(size: number): Promise<number> {
     const until = t0 + args.seconds * 1000;
     let rounds = 0;
     while (t < until) {
-      // What a stack does per frame: take a pooled buffer and fill it; the driver copies it into
-      // its slab, writes the batch with one native call and releases the buffers.
+      // What a stack does per frame: take a pooled buffer and fill it. The driver writes the batch
+      // straight from those buffers with one native call and releases them.
       for (let i = 0; i < args.batch; i++) {
         const b = pool.alloc(size, 0);
         b.data.set(template, b.append(size));
@@ -211,6 +239,10 @@ async function txDriver(size: number): Promise<number> {
 
 function fmt(n: number): string {
   return `${(n / 1000).toFixed(0)}k`;
+}
+
+function range(values: readonly number[]): string {
+  return `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
 }
 
 async function main(): Promise<void> {
@@ -245,35 +277,91 @@ async function main(): Promise<void> {
     );
     console.log(
       `settings: ${args.seconds}s per measurement, median of ${args.repeat}, driver batch ${args.batch}, TAP txqueuelen 1000, ` +
-        'generator: AF_PACKET sendmmsg (qdisc bypass) on the kernel side of the TAP',
+        'generator: AF_PACKET sendmmsg (qdisc bypass) on the kernel side of the TAP, ' +
+        `io_uring: ${ioUringState()}`,
     );
     console.log('');
     const rows: string[][] = [];
+    const notes: string[] = [];
     for (const size of args.sizes) {
-      const r = { rxC: [] as number[], rxD: [] as number[], txC: [] as number[], txD: [] as number[] };
+      const r = {
+        rxC: [] as number[],
+        rxD: [] as number[],
+        txC: [] as number[],
+        txD: [] as number[],
+        txU: [] as number[],
+      };
       for (let i = 0; i < args.repeat; i++) {
-        r.rxC.push(await rxC(bin, size));
-        r.rxD.push(await rxDriver(bin, size));
-        r.txC.push(await txC(bin, size));
-        r.txD.push(await txDriver(size));
+        // Alternate which side goes first, so a drift in the machine's load favours neither.
+        const driverFirst = i % 2 === 1;
+        const rx: [() => Promise<number>, () => Promise<number>] = [() => rxC(bin, size), () => rxDriver(bin, size)];
+        const tx: [() => Promise<number>, () => Promise<number>] = [() => txC(bin, size), () => txDriver(size)];
+        for (const [pair, c, d] of [
+          [rx, r.rxC, r.rxD],
+          [tx, r.txC, r.txD],
+        ] as const) {
+          if (driverFirst) {
+            d.push(await pair[1]());
+            c.push(await pair[0]());
+          } else {
+            c.push(await pair[0]());
+            d.push(await pair[1]());
+          }
+        }
+        const u = await txUring(bin, size);
+        if (u !== null) r.txU.push(u);
       }
-      const rxCm = median(r.rxC);
-      const rxDm = median(r.rxD);
-      const txCm = median(r.txC);
-      const txDm = median(r.txD);
-      rows.push(['receive', `${size} B`, fmt(rxCm), fmt(rxDm), (rxDm / rxCm).toFixed(2), '>= 0.8']);
-      rows.push(['transmit', `${size} B`, fmt(txCm), fmt(txDm), (txDm / txCm).toFixed(2), '> 1']);
+      const rxRatios = r.rxD.map((d, i) => d / r.rxC[i]);
+      const txRatios = r.txD.map((d, i) => d / r.txC[i]);
+      rows.push([
+        'receive',
+        `${size} B`,
+        fmt(median(r.rxC)),
+        fmt(median(r.rxD)),
+        median(rxRatios).toFixed(2),
+        range(rxRatios),
+        '>= 0.8',
+      ]);
+      rows.push([
+        'transmit',
+        `${size} B`,
+        fmt(median(r.txC)),
+        fmt(median(r.txD)),
+        median(txRatios).toFixed(2),
+        range(txRatios),
+        '> 1',
+      ]);
       console.error(
         `  ${size} B runs (frames/s): rx C ${r.rxC.map(fmt).join(' ')} | rx driver ${r.rxD.map(fmt).join(' ')} | ` +
-          `tx C ${r.txC.map(fmt).join(' ')} | tx driver ${r.txD.map(fmt).join(' ')}`,
+          `tx C ${r.txC.map(fmt).join(' ')} | tx driver ${r.txD.map(fmt).join(' ')} | tx C io_uring ${r.txU.map(fmt).join(' ')}`,
       );
+      if (r.txU.length === r.txC.length) {
+        const uRatios = r.txU.map((u, i) => u / r.txC[i]);
+        notes.push(
+          `${size} B: the C writer batching 64 writes per io_uring_enter() did ${fmt(median(r.txU))} frames/s, ` +
+            `${median(uRatios).toFixed(2)}x its write() loop (range ${range(uRatios)})`,
+        );
+      } else {
+        notes.push(`${size} B: io_uring is unavailable here, so the batched C writer was not measured`);
+      }
     }
-    const head = ['direction', 'frame', 'C, 1 syscall/frame (frames/s)', '@stack/tap-driver (frames/s)', 'ratio', 'aim'];
+    const head = [
+      'direction',
+      'frame',
+      'C, 1 syscall/frame (frames/s)',
+      '@stack/tap-driver (frames/s)',
+      'ratio',
+      'ratio range',
+      'aim',
+    ];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
     console.log(line(head));
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const r of rows) console.log(line(r));
+    console.log('');
+    console.log('ratio: median over the repeats of driver / C measured back to back; range: lowest-highest of those.');
+    for (const n of notes) console.log(`reference: ${n}`);
   } finally {
     cleanup();
   }

@@ -6,6 +6,9 @@ import type { PacketBuffer } from '../buffer/packet-buffer.js';
  *
  * Frames are whole link-layer frames (for Ethernet: destination MAC first, no FCS).
  * Everything is batched: a driver hands the stack many frames per call and accepts many per call.
+ *
+ * Capabilities beyond this contract are separate interfaces a driver may also implement, found by
+ * checking for their members: {@link FrameTap} (frames can be observed, e.g. for a capture).
  * @public
  */
 export interface LinkDriver {
@@ -34,6 +37,45 @@ export interface LinkDriver {
   readonly stats: LinkDriverStats;
   /** Stop receiving first, flush or drop what is queued, then release the device. */
   close(): Promise<void>;
+}
+
+/**
+ * Which way a frame crossed a driver: `'tx'` for a frame the stack sent through it, `'rx'` for a
+ * frame it delivered to the stack. Each driver documents the exact point where it observes (a
+ * simulated device before or after its impairment, a TAP driver once the device accepted the
+ * frame).
+ * @public
+ */
+export type FrameDirection = 'tx' | 'rx';
+
+/**
+ * Watches the frames crossing a driver, like a capture on that interface: `bytes[offset ..
+ * offset + length)` is one whole link-layer frame, `timeMs` the time it crossed in the driver's
+ * clock (milliseconds; a real device uses the Unix epoch). `bytes` belongs to the driver and is only
+ * valid during the call: copy what you keep, and never modify it.
+ * @public
+ */
+export type FrameObserver = (
+  direction: FrameDirection,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  timeMs: number,
+) => void;
+
+/**
+ * The capability to show the frames crossing a driver to observers, e.g. for a pcap capture. A
+ * {@link LinkDriver} that has it implements this interface too; a consumer checks for it with
+ * `typeof driver.observe === 'function'`. Observing must cost nothing measurable while no observer is
+ * attached.
+ * @public
+ */
+export interface FrameTap {
+  /**
+   * Start calling `observer` for every frame, in both directions, until the returned function is
+   * called. Several observers may watch at once.
+   */
+  observe(observer: FrameObserver): () => void;
 }
 
 /** @public */
