@@ -2,32 +2,28 @@
 // compose.ts and cli.ts import this module only when the configuration loads IPv6, so an IPv4-only
 // host never loads the IPv6 package.
 import type { Stack } from '@stack/core';
-import { ipv6Module, Ipv6ControlService, NdControlService, type NdOptions } from '@stack/ipv6-nd';
-import { ConfigError, IPV6_INTERFACE_DEFAULTS, type HostConfig, type Ipv6InterfaceConfig } from './config.js';
+import { ipv6Module, Ipv6ControlService, NdControlService, type NdInterfaceOptions, type NdOptions } from '@stack/ipv6-nd';
+import { IPV6_INTERFACE_DEFAULTS, type HostConfig } from './config.js';
 
 /**
- * Neighbour discovery options from the interfaces' IPv6 settings. @stack/ipv6-nd takes them per
- * stack, so interfaces must agree for now; a difference is reported at the interface that differs.
+ * Neighbour discovery options from the configuration: each interface's IPv6 settings become its
+ * entry in `nd.interfaces` (by name), so interfaces may differ; the stack-wide defaults stay
+ * @stack/ipv6-nd's (they are the host's defaults too).
  */
 export function ndOptions(config: HostConfig, random?: () => number): NdOptions {
-  const settings = config.interfaces.map((ic) => ic.ipv6 ?? IPV6_INTERFACE_DEFAULTS);
-  const first = settings[0];
-  for (const [i, s] of settings.entries()) {
-    for (const key of Object.keys(first) as (keyof Ipv6InterfaceConfig)[]) {
-      if (s[key] !== first[key]) {
-        throw new ConfigError(
-          `interfaces[${i}].ipv6.${key}`,
-          `${JSON.stringify(s[key])} differs from ${config.interfaces[0].name}'s ${JSON.stringify(first[key])}: @stack/ipv6-nd applies this setting to every interface of a stack`,
-        );
-      }
-    }
+  const interfaces: Record<string, NdInterfaceOptions> = {};
+  for (const ic of config.interfaces) {
+    const s = ic.ipv6 ?? IPV6_INTERFACE_DEFAULTS;
+    interfaces[ic.name] = {
+      acceptRa: s.acceptRa,
+      slaac: s.slaac,
+      linkLocal: s.linkLocal,
+      interfaceIdentifier: s.interfaceIdentifier,
+      dadTransmits: s.dadTransmits,
+    };
   }
   return {
-    acceptRa: first.acceptRa,
-    slaac: first.slaac,
-    linkLocal: first.linkLocal,
-    interfaceIdentifier: first.interfaceIdentifier,
-    dadTransmits: first.dadTransmits,
+    interfaces,
     ...(config.ipv6?.secret !== undefined ? { secret: config.ipv6.secret } : {}),
     ...(random !== undefined ? { random } : {}),
   };
@@ -83,7 +79,8 @@ export function ndpInterfaces(stack: Stack): string[] {
   for (const i of nd.interfaces()) {
     out.push(
       `${i.name}: curhlim=${i.curHopLimit} linkmtu=${i.linkMtu} basereachable=${seconds(i.baseReachableTime)} reachable=${seconds(i.reachableTime)} retrans=${i.retransTimer}ms dad=${i.dadTransmits}` +
-        ` accept_ra=${i.acceptRa ? 'on' : 'off'} slaac=${i.slaac ? 'on' : 'off'}${i.mldv1Compatibility ? ' mldv1' : ''}`,
+        ` accept_ra=${i.acceptRa ? 'on' : 'off'} slaac=${i.slaac ? 'on' : 'off'} linklocal=${i.settings.linkLocal ? 'on' : 'off'} iid=${i.settings.interfaceIdentifier}` +
+        `${i.mldv1Compatibility ? ' mldv1' : ''}${i.ipv6Disabled ? ' ifdisabled' : ''}`,
     );
     for (const g of i.groups) out.push(`\tgroup ${g.group} refs ${g.references}`);
   }

@@ -1,10 +1,20 @@
 // The host composed with IPv6, on the simulator under a manual clock: IPv6 alone, DAD and its
 // conflicts, ping -6 with scopes, UDP echo on IPv6 addresses, static IPv6 routes, and the views.
 import { describe, expect, it } from 'vitest';
-import { IcmpEchoService, ManualClock, NeighbourResolverService, type StackEvent } from '@stack/core';
+import {
+  IcmpEchoService,
+  internetChecksum,
+  Ipv6Address,
+  ManualClock,
+  NeighbourResolverService,
+  PacketBuffer,
+  pseudoHeaderSum6,
+  type StackEvent,
+} from '@stack/core';
+import { emitNdMessage, type NdMessage, ndMessageLength } from '@stack/ipv6-nd';
 import { SeededRandom, SimNetwork } from '@stack/sim';
 import { createSocket } from '@stack/udp';
-import { ConfigError, validateConfig } from '../src/config.js';
+import { validateConfig } from '../src/config.js';
 import { createHost, SimFabric, type Host } from '../src/compose.js';
 import { ping, pingTarget, type PingStatistics } from '../src/ping.js';
 import { ifconfig, ndpTable, routeTable } from '../src/views.js';
@@ -38,6 +48,38 @@ function host6(name: string, mac: string, addresses: string[], extra: Record<str
     interfaces: [{ name: 'em0', sim: 'lan', mac, addresses, ipv6: { acceptRa: false, interfaceIdentifier: 'eui64' } }],
     ...extra,
   };
+}
+
+/** A port on a simulated network that the test drives by hand (a router sending crafted RAs). */
+function rawPort(fabric: SimFabric, net: string, mac: string) {
+  const device = fabric.switchFor(net).port({ name: `${net}-router`, mac: Uint8Array.from(mac.split(':').map((x) => parseInt(x, 16))) });
+  device.start({ allocate: (n) => new PacketBuffer(new Uint8Array(n)), receive: () => {}, linkStateChanged: () => {} });
+  return { mac: device.hardwareAddress, send: (frame: Uint8Array) => device.send([PacketBuffer.from(frame)], 1) };
+}
+
+/** An Ethernet frame with a router advertisement from fe80::1 to all nodes: router lifetime 1800 s and one autonomous on-link /64. */
+function routerAdvertisement(mac: Uint8Array, prefix: string): Uint8Array {
+  const message: NdMessage = {
+    kind: 'router-advertisement', code: 0, curHopLimit: 64, flags: 0, routerLifetime: 1800, reachableTime: 0, retransTimer: 0,
+    options: [
+      { type: 'source-link-address', address: mac },
+      { type: 'prefix-information', prefixLength: 64, onLink: true, autonomous: true, otherFlags: 0, validLifetime: 86_400, preferredLifetime: 14_400, prefix: Ipv6Address.parse(prefix).toBytes() },
+    ],
+  };
+  const length = ndMessageLength(message);
+  const frame = new Uint8Array(54 + length);
+  frame.set([0x33, 0x33, 0, 0, 0, 1], 0);
+  frame.set(mac, 6);
+  frame.set([0x86, 0xdd, 0x60, 0, 0, 0, length >> 8, length & 0xff, 58, 255], 12);
+  const src = Ipv6Address.parse('fe80::1').toBytes();
+  const dst = Ipv6Address.parse('ff02::1').toBytes();
+  frame.set(src, 22);
+  frame.set(dst, 38);
+  emitNdMessage(message, frame, 54);
+  const sum = internetChecksum(frame, 54, length, pseudoHeaderSum6(src, 0, dst, 0, 58, length));
+  frame[56] = sum >> 8;
+  frame[57] = sum & 0xff;
+  return frame;
 }
 
 function events(host: Host): string[] {
@@ -183,16 +225,37 @@ describe('host composition with IPv6', () => {
     await a.close();
   });
 
-  it('interfaces that disagree on a stack-wide ND setting are refused, naming the field', async () => {
+  it('interfaces with different IPv6 settings each follow their own', async () => {
     const w = world();
-    const doc = validateConfig({
+    const a = await createHost(validateConfig({
+      families: ['ipv6'],
       interfaces: [
-        { name: 'em0', sim: 'lan', ipv6: { slaac: true } },
-        { name: 'em1', sim: 'wan', ipv6: { slaac: false } },
+        { name: 'em0', sim: 'lan', mac: '02:00:00:00:00:0a', addresses: ['2001:db8:1::1/64'], ipv6: { interfaceIdentifier: 'eui64' } },
+        { name: 'em1', sim: 'wan', mac: '02:00:00:00:00:1a', addresses: ['2001:db8:2::1/64'], ipv6: { linkLocal: false, slaac: false, dadTransmits: 0 } },
+        { name: 'em2', sim: 'dmz', mac: '02:00:00:00:00:2a', ipv6: { acceptRa: false } },
       ],
-    });
-    await expect(createHost(doc, w.env)).rejects.toThrow(ConfigError);
-    await expect(createHost(doc, w.env)).rejects.toThrow(/^interfaces\[1\]\.ipv6\.slaac: /);
+    }), w.env);
+    // DAD on em0 only; em1 forms no link-local address.
+    const early = ifconfig(a.stack);
+    expect(early).toContain('\tinet6 2001:db8:1::1/64 tentative');
+    expect(early).toContain('\tinet6 2001:db8:2::1/64');
+    await w.step(3000);
+    const routers = ['lan', 'wan', 'dmz'].map((net, i) => rawPort(w.env.fabric, net, `02:00:00:00:01:0${i}`));
+    for (const [i, r] of routers.entries()) r.send(routerAdvertisement(r.mac, `2001:db8:${10 + i}::`));
+    await w.step(3000);
+    const lines = ifconfig(a.stack).join('\n');
+    expect(lines).toContain('inet6 fe80::ff:fe00:a%em0/64 autoconf');
+    expect(lines).toContain('inet6 2001:db8:10::ff:fe00:a/64 autoconf'); // SLAAC with an EUI-64 identifier on em0
+    expect(lines).not.toMatch(/%em1/); // no link-local address on em1
+    expect(lines).not.toMatch(/2001:db8:11:/); // no SLAAC on em1
+    expect(lines).toMatch(/inet6 fe80::[0-9a-f:]+%em2\/64 autoconf/); // a stable link-local address on em2
+    expect(lines).not.toMatch(/2001:db8:12:/); // em2 ignores RAs
+    expect(ndpRouters(a.stack).map((l) => l.replace(/^\*| /, '').split(' ')[0])).toEqual(['fe80::1%em0', 'fe80::1%em1']);
+    const ndpI = ndpInterfaces(a.stack).filter((l) => !l.startsWith('\t'));
+    expect(ndpI[0]).toMatch(/^em0: .* dad=1 accept_ra=on slaac=on linklocal=on iid=eui64/);
+    expect(ndpI[1]).toMatch(/^em1: .* dad=0 accept_ra=on slaac=off linklocal=off iid=stable/);
+    expect(ndpI[2]).toMatch(/^em2: .* dad=1 accept_ra=off slaac=on linklocal=on iid=stable/);
+    await a.close();
   });
 
   it('no routers without router advertisements', async () => {

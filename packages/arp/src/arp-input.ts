@@ -5,6 +5,7 @@ import {
   isIpv4Loopback,
   isIpv4Multicast,
   formatIpv4,
+  formatLinkAddress,
   type NetInterface,
   type PacketBuffer,
   type Stack,
@@ -15,7 +16,6 @@ import type { ArpCounters } from './arp-counters.js';
 import { ArpEvents } from './arp-events.js';
 import type { ArpNeighbours } from './arp-neighbours.js';
 import type { ArpSender } from './arp-sender.js';
-import { formatLinkAddress } from './link-address-text.js';
 import { findOwnIpv4, isSubnetBroadcast } from './own-addresses.js';
 import { ARP_PROTOCOL_IPV4, ArpOperation, ArpPacketView } from './wire/index.js';
 

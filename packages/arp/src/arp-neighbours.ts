@@ -1,9 +1,9 @@
 import {
-  formatIpv4,
   InterfaceFlags,
   ipv4FromBytes,
   isIpv4LimitedBroadcast,
   isIpv4Multicast,
+  listNeighbours,
   type NeighbourInfo,
   type NeighbourTransmit,
   NetworkProtocolService,
@@ -16,7 +16,6 @@ import type { ArpCounters } from './arp-counters.js';
 import { ArpEntry } from './arp-entry.js';
 import type { ArpConfig } from './arp-options.js';
 import type { ArpSender } from './arp-sender.js';
-import { formatLinkAddress } from './link-address-text.js';
 
 /**
  * The per-interface neighbour caches and their state machine (RFC 826 resolution, RFC 1122
@@ -61,7 +60,7 @@ export class ArpNeighbours {
     if (known !== undefined) {
       const state = known.state;
       if (state === 'incomplete') {
-        this.enqueue(ifp, known, buf, transmit);
+        known.enqueue(ifp, buf, transmit, this.config.maxQueued, this.counters.output['queue-overflow']);
         return 0;
       }
       if (state === 'failed') {
@@ -76,7 +75,7 @@ export class ArpNeighbours {
     const entry = this.create(cache, ifp, target);
     if (entry === null) return this.refuse(ifp, buf, this.counters.cacheFull);
     entry.requestSource = buf.family === 'ipv4' ? ipv4FromBytes(buf.src, 0) : 0;
-    this.enqueue(ifp, entry, buf, transmit);
+    entry.enqueue(ifp, buf, transmit, this.config.maxQueued, this.counters.output['queue-overflow']);
     this.sendRequest(ifp, entry, null);
     return 0;
   }
@@ -108,7 +107,7 @@ export class ArpNeighbours {
     entry.requests = 0;
     entry.timer!.start(this.config.reachableMs);
     cache.touch(entry);
-    this.flushQueue(ifp, entry);
+    entry.flushQueue(ifp);
   }
 
   /** Add or convert to a permanent entry. */
@@ -127,7 +126,7 @@ export class ArpNeighbours {
     }
     entry.linkAddress.set(linkAddress);
     entry.requests = 0;
-    this.flushQueue(ifp, entry);
+    entry.flushQueue(ifp);
   }
 
   /** Forget one entry; returns whether it existed. */
@@ -159,26 +158,7 @@ export class ArpNeighbours {
   }
 
   list(ifindex?: number): NeighbourInfo[] {
-    const now = this.stack.clock.now();
-    const out: NeighbourInfo[] = [];
-    const caches = [...this.caches.values()].sort((a, b) => a.ifindex - b.ifindex);
-    for (const cache of caches) {
-      if (ifindex !== undefined && cache.ifindex !== ifindex) continue;
-      const entries = [...cache.values()].sort((a, b) => a.address - b.address);
-      for (const e of entries) {
-        const known = e.state !== 'incomplete' && e.state !== 'failed';
-        out.push({
-          ifindex: cache.ifindex,
-          address: formatIpv4(e.address),
-          linkAddress: known ? formatLinkAddress(e.linkAddress) : null,
-          state: e.state,
-          isRouter: false,
-          expiresIn: e.timer !== null && e.timer.active ? e.timer.deadline - now : NaN,
-          queued: e.queue.length,
-        });
-      }
-    }
-    return out;
+    return listNeighbours(this.caches.values(), ifindex, this.stack.clock.now());
   }
 
   /** Dynamic entries in the cache of `ifindex` (for bounds checks). */
@@ -241,27 +221,9 @@ export class ArpNeighbours {
     entry.state = 'failed';
     entry.requests = 0;
     entry.linkAddress.fill(0);
-    const queue = entry.queue.splice(0);
-    entry.transmits.length = 0;
-    for (const buf of queue) this.unreachable(ifp, buf, this.counters.output.unresolved);
+    for (const buf of entry.takeQueue()) this.unreachable(ifp, buf, this.counters.output.unresolved);
     if (this.config.failedHoldMs === 0) this.forget(cache, entry);
     else entry.timer!.start(this.config.failedHoldMs);
-  }
-
-  private enqueue(ifp: NetInterface, entry: ArpEntry, buf: PacketBuffer, transmit: NeighbourTransmit): void {
-    const dropped = entry.enqueue(buf, transmit, this.config.maxQueued);
-    if (dropped !== null) {
-      ifp.counters.txDropped++;
-      this.counters.output['queue-overflow'].inc();
-      dropped.release();
-    }
-  }
-
-  private flushQueue(ifp: NetInterface, entry: ArpEntry): void {
-    if (entry.queue.length === 0) return;
-    const queue = entry.queue.splice(0);
-    const transmits = entry.transmits.splice(0);
-    for (let i = 0; i < queue.length; i++) transmits[i](ifp, queue[i], entry.linkAddress);
   }
 
   private forget(cache: ArpCache, entry: ArpEntry): void {

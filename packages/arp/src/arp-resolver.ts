@@ -6,13 +6,13 @@ import {
   type NeighbourTransmit,
   type NetInterface,
   type PacketBuffer,
+  parseStaticLinkAddress,
   type Stack,
   tryParseIpv4,
 } from '@stack/core';
 import type { Announcer } from './announcer.js';
 import type { ArpNeighbours } from './arp-neighbours.js';
 import type { ArpSender } from './arp-sender.js';
-import { formatLinkAddress, parseLinkAddress } from './link-address-text.js';
 import { findOwnIpv4 } from './own-addresses.js';
 
 /**
@@ -52,14 +52,7 @@ export class ArpResolver implements NeighbourResolver {
   addStatic(ifindex: number, address: string, linkAddress: string): void {
     const ifp = this.arpInterface(ifindex);
     const value = this.parseNeighbour(address);
-    const link = parseLinkAddress(linkAddress);
-    const hln = ifp.hardwareAddress!.length;
-    if (link === null || link.length !== hln) {
-      throw new Error(`linkAddress: "${String(linkAddress)}" is not a ${hln}-byte link address for ${ifp.name}`);
-    }
-    if ((hln === 6 && (link[0] & 1) !== 0) || link.every((b) => b === 0)) {
-      throw new Error(`linkAddress: ${formatLinkAddress(link)} is not a unicast link address`);
-    }
+    const link = parseStaticLinkAddress(ifp, linkAddress);
     this.neighbours.setStatic(ifp, value, link);
   }
 

@@ -1,10 +1,8 @@
 // Test helpers for @stack/arp: hosts on @stack/sim with ether + arp, a stand-in network protocol
-// (IPv4 is not written yet) and a hand-driven driver for hostile input.
+// and the hand-driven `RawDriver` of @stack/sim for hostile input.
 import {
   createStack,
   type LinkDriver,
-  type LinkDriverSink,
-  type LinkDriverStats,
   LinkProtocols,
   ManualClock,
   type NetworkProtocol,
@@ -15,7 +13,7 @@ import {
   type StackModule,
 } from '@stack/core';
 import { etherModule } from '@stack/ether';
-import { SimNetwork } from '@stack/sim';
+import { RawDriver, SimNetwork } from '@stack/sim';
 import { arpModule, type ArpOptions, type ArpResolver } from '../src/index.js';
 import { NeighbourResolverService } from '@stack/core';
 
@@ -125,37 +123,6 @@ export function arpOf(frame: Uint8Array) {
   };
 }
 
-/** A driver the test drives by hand: `inject` frames in, `sent` records frames out. */
-export class RawDriver implements LinkDriver {
-  readonly kind = 'raw';
-  readonly name = 'raw0';
-  readonly mtu = 1500;
-  readonly linkUp = true;
-  readonly stats: LinkDriverStats = { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, txDropped: 0, rxDropped: 0 };
-  readonly sent: Uint8Array[] = [];
-  private sink: LinkDriverSink | null = null;
-  constructor(readonly hardwareAddress: Uint8Array) {}
-  start(sink: LinkDriverSink): void {
-    this.sink = sink;
-  }
-  send(frames: readonly PacketBuffer[], count: number): void {
-    for (let i = 0; i < count; i++) {
-      this.sent.push(frames[i].data.slice(frames[i].start, frames[i].end));
-      frames[i].release();
-    }
-  }
-  inject(...frames: Uint8Array[]): void {
-    const sink = this.sink!;
-    const bufs = frames.map((f) => {
-      const b = sink.allocate(f.length);
-      b.copyFrom(f);
-      return b;
-    });
-    sink.receive(bufs, bufs.length);
-  }
-  async close(): Promise<void> {}
-}
-
 export interface ArpFields {
   hrd?: number;
   pro?: number;
@@ -184,7 +151,7 @@ export function arpFrame(fields: ArpFields = {}, ethSrc = mac('02:00:00:00:00:0b
 /** A stack with ether + arp + fake IPv4 on a RawDriver, address 192.0.2.1/24, MAC 02:..:0a. */
 export function rawHost(arpOptions: ArpOptions = {}) {
   const clock = new ManualClock();
-  const driver = new RawDriver(mac('02:00:00:00:00:0a'));
+  const driver = new RawDriver({ hardwareAddress: mac('02:00:00:00:00:0a') });
   const host = makeHost('raw', clock, driver, { announceCount: 0, ...arpOptions }, '192.0.2.1/24');
   return { clock, driver, ...host };
 }

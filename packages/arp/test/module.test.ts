@@ -1,7 +1,8 @@
 import { createStack, type LinkLayer, LinkLayerService, LinkProtocols, ManualClock, NeighbourResolverService } from '@stack/core';
 import { describe, expect, it } from 'vitest';
 import { arpModule } from '../src/index.js';
-import { cable, RawDriver, sendIpv4 } from './helpers.js';
+import { RawDriver } from '@stack/sim';
+import { cable, sendIpv4 } from './helpers.js';
 
 describe('arp module', () => {
   it('refuses bad options, naming the field', () => {
@@ -75,7 +76,7 @@ describe('arp module', () => {
     stack.load(arpModule({ hardwareTypes: { wide: 27 }, announceCount: 0 }));
     const ours = Uint8Array.from([0x02, 1, 2, 3, 4, 5, 6, 7]);
     const peer = [0x02, 9, 9, 9, 9, 9, 9, 9];
-    const driver = new RawDriver(ours);
+    const driver = new RawDriver({ hardwareAddress: ours });
     const ifp = stack.interfaces.add({ name: 'wd0', driver, type: 'wide' });
     ifp.addAddress({ address: '192.0.2.1/24' });
     const arp = stack.services.get(NeighbourResolverService, 'ipv4');

@@ -11,6 +11,10 @@ export * from './events/index.js';
 export * from './time/index.js';
 export * from './hooks/index.js';
 export * from './wire/index.js';
+export * from './reassembly/index.js';
+export * from './echo/index.js';
+export * from './routing/index.js';
+export * from './neighbour/index.js';
 
 export type { Disposer } from './engine/disposer.js';
 export { defineService, ServiceRegistry, DEFAULT_VARIANT, type ServiceKey, type ServiceInfo } from './engine/service.js';
@@ -21,6 +25,10 @@ export { NetInterface, InterfaceFlags, type AddressSpec } from './engine/interfa
 export type { InterfaceEventType } from './engine/interface-host.js';
 export { InterfaceTable, type InterfaceOptions } from './engine/interface-table.js';
 export { ModuleContext, type StackModule, type ServiceRequirement } from './engine/module.js';
+export { followAddresses, type AddressFollower } from './engine/address-follower.js';
+export { transmitToLink } from './engine/transmit-to-link.js';
+export { allocateOutbound, outboundHeadroom } from './engine/outbound-buffer.js';
+export { checkUpperProtocolNumber } from './engine/upper-protocol-number.js';
 export { Stack, createStack, type StackOptions, type UnloadResult } from './engine/stack.js';
 export * from './engine/core-events.js';
 export * from './engine/core-keys.js';

@@ -1,10 +1,7 @@
-// Test helpers for @stack/ether: a hand-driven driver, a recording "network" protocol and a fake
-// neighbour resolver, so the link layer can be tested without IPv4 or ARP.
+// Test helpers for @stack/ether: a recording "network" protocol and a fake neighbour resolver over
+// the hand-driven `RawDriver` of @stack/sim, so the link layer can be tested without IPv4 or ARP.
 import {
   createStack,
-  type LinkDriver,
-  type LinkDriverSink,
-  type LinkDriverStats,
   LinkProtocols,
   ManualClock,
   type NeighbourResolver,
@@ -15,6 +12,7 @@ import {
   type Stack,
   type StackModule,
 } from '@stack/core';
+import { RawDriver } from '@stack/sim';
 import { etherModule, type EtherOptions } from '../src/index.js';
 
 export const MAC_A = Uint8Array.from([0x02, 0, 0, 0, 0, 0x0a]);
@@ -23,37 +21,6 @@ export const BROADCAST = new Uint8Array(6).fill(0xff);
 
 export function mac(text: string): Uint8Array {
   return Uint8Array.from(text.split(':').map((p) => parseInt(p, 16)));
-}
-
-/** A driver whose far end the test drives: `inject` delivers frames, `sent` records what went out. */
-export class RawDriver implements LinkDriver {
-  readonly kind = 'raw';
-  readonly name = 'raw0';
-  readonly mtu = 1500;
-  readonly linkUp = true;
-  readonly stats: LinkDriverStats = { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, txDropped: 0, rxDropped: 0 };
-  readonly sent: Uint8Array[] = [];
-  private sink: LinkDriverSink | null = null;
-  constructor(readonly hardwareAddress: Uint8Array = MAC_A) {}
-  start(sink: LinkDriverSink): void {
-    this.sink = sink;
-  }
-  send(frames: readonly PacketBuffer[], count: number): void {
-    for (let i = 0; i < count; i++) {
-      this.sent.push(frames[i].data.slice(frames[i].start, frames[i].end));
-      frames[i].release();
-    }
-  }
-  inject(...frames: Uint8Array[]): void {
-    const sink = this.sink!;
-    const bufs = frames.map((f) => {
-      const b = sink.allocate(f.length);
-      b.copyFrom(f);
-      return b;
-    });
-    sink.receive(bufs, bufs.length);
-  }
-  async close(): Promise<void> {}
 }
 
 /** What the recording protocol saw. */
@@ -130,7 +97,7 @@ export function rawHost(options: EtherOptions = {}) {
   stack.load(etherModule(options));
   const received: Received[] = [];
   stack.load(recorderModule(received));
-  const driver = new RawDriver();
+  const driver = new RawDriver({ hardwareAddress: MAC_A });
   const ifp = stack.interfaces.add({ name: 'em0', driver });
   return { clock, stack, driver, ifp, received };
 }

@@ -1,13 +1,7 @@
-/**
- * Reassembly usage, for listings and tests.
- * @public
- */
-export interface ReassemblyUsage {
-  /** Datagrams being reassembled (including discarded ones still absorbing late fragments). */
-  readonly datagrams: number;
-  /** Bytes of payload storage held. */
-  readonly bytes: number;
-}
+import type { ReassemblyUsage as CoreReassemblyUsage } from '@stack/core';
+
+/** Reassembly usage, for listings and tests (the core `ReassemblyUsage`). @public */
+export type ReassemblyUsage = CoreReassemblyUsage;
 
 /**
  * Run-time control of the `ipv4` module.

@@ -1,4 +1,4 @@
-import { ipv4FromBytes, PacketFlags, RouteFlags, type HookSite, type NetInterface, type PacketBuffer, type Stack } from '@stack/core';
+import { ipv4FromBytes, PacketFlags, RouteFlags, runHooks, type HookSite, type NetInterface, type PacketBuffer, type Stack } from '@stack/core';
 import type { IcmpErrors, OffenceContext } from './icmp-errors.js';
 import type { Ipv4Counters } from './ipv4-counters.js';
 import type { Ipv4Output } from './output.js';
@@ -39,12 +39,9 @@ export class Forwarder {
     }
     // Errors go back through the FIB the packet arrived in, whatever table policy routing picks.
     this.offence.fib = buf.fib;
-    let b: PacketBuffer | null = buf;
-    if (!this.routeSite.empty) {
-      b = this.routeSite.run(b, ifp);
-      if (b === null) return c['hook-dropped'].inc();
-      v = this.view.reset(b.data, b.start, b.length);
-    }
+    const b = runHooks(this.routeSite, buf, ifp, c['hook-dropped']);
+    if (b === null) return;
+    v = this.view.reset(b.data, b.start, b.length);
     const rr = this.route;
     const err = this.resolver.resolve(b.fib, ipv4FromBytes(b.dst, 0), 0, rr);
     if (err !== null) {

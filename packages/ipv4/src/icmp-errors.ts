@@ -5,11 +5,11 @@ import {
   isIpv4Multicast,
   LinkRxFlags,
   type Stack,
+  type TokenBucket,
 } from '@stack/core';
 import type { Ipv4Counters } from './ipv4-counters.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { Ipv4Output } from './output.js';
-import type { TokenBucket } from './token-bucket.js';
 import { emitIcmpv4Error, icmpv4ErrorLength, IpProtocol, isIcmpv4ErrorType, Icmpv4Type } from './wire/index.js';
 
 /** Where an offending datagram came from, for the rules about when not to answer. */

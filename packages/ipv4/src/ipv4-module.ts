@@ -1,15 +1,16 @@
 import {
+  ConnectedRoutes,
+  followAddresses,
   IcmpEchoService,
-  AddressEvents,
   DemuxTable,
   LinkProtocols,
   NetworkProtocolService,
   RouteTablesService,
+  TokenBucket,
   type PacketBuffer,
   type StackModule,
   type UpperProtocolHandler,
 } from '@stack/core';
-import { ConnectedRoutes } from './connected-routes.js';
 import type { Ipv4Control } from './control-types.js';
 import { EchoClient } from './echo-client.js';
 import { Forwarder } from './forwarder.js';
@@ -27,7 +28,6 @@ import { resolveIpv4Options, type Ipv4ModuleOptions } from './options.js';
 import { Ipv4Output } from './output.js';
 import { Reassembler, type ReassemblyEntry } from './reassembly.js';
 import { RouteResolver } from './route-resolver.js';
-import { TokenBucket } from './token-bucket.js';
 import { Icmpv4TimeExceededCode, Icmpv4Type, IpProtocol } from './wire/index.js';
 
 /**
@@ -54,7 +54,7 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
       let forwarding = opts.forwarding;
 
       const locals = new LocalAddresses(stack.interfaces);
-      const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs);
+      const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs, (addr) => addr.family === 'ipv4');
       const groups = new MulticastGroups(stack);
       const resolver = new RouteResolver(stack, routes, locals);
       const fragmenter = new Fragmenter(stack.pool, stack.pool.headroom);
@@ -67,10 +67,8 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
       const quote = new Uint8Array(68);
       const timedOut = (e: ReassemblyEntry): void => {
         quote.set(e.header.subarray(0, e.headerLength));
-        const n = Math.min(8, e.data === null ? 0 : e.data.length);
-        if (n > 0) quote.set(e.data!.subarray(0, n), e.headerLength);
-        const from = { ifindex: e.ifindex, fib: e.fib, linkFlags: e.linkFlags };
-        errors.send(Icmpv4Type.TIME_EXCEEDED, Icmpv4TimeExceededCode.REASSEMBLY_TIME_EXCEEDED, 0, quote, 0, e.headerLength + n, from);
+        const n = reassembler.firstBytes(e, quote, e.headerLength, 8);
+        errors.send(Icmpv4Type.TIME_EXCEEDED, Icmpv4TimeExceededCode.REASSEMBLY_TIME_EXCEEDED, 0, quote, 0, e.headerLength + n, e.slot);
       };
       const reassembler = new Reassembler(
         { ...opts, headroom: stack.pool.headroom, counters: counters.reass },
@@ -94,31 +92,16 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
           forwarding = on;
         },
         defaultTtl: opts.defaultTtl,
-        reassemblyUsage: () => ({ datagrams: reassembler.datagrams, bytes: reassembler.bytesInUse }),
+        reassemblyUsage: () => reassembler.store.usage(),
       };
 
       ctx.onUnload(() => {
-        reassembler.clear();
+        reassembler.store.clear();
         connected.clear();
         groups.clear();
         locals.clear();
       });
-      for (const ifp of stack.interfaces.list()) {
-        for (const addr of ifp.addresses) {
-          locals.add(addr);
-          connected.add(addr);
-        }
-      }
-      ctx.on(AddressEvents, (e) => {
-        if (e.family !== 'ipv4') return;
-        if (e.type === 'ADD') {
-          locals.add(e.addr);
-          connected.add(e.addr);
-        } else if (e.type === 'DELETE') {
-          locals.remove(e.addr);
-          connected.remove(e.addr);
-        }
-      });
+      followAddresses(ctx, 'ipv4', [locals, connected]);
       ctx.register(LinkProtocols, ETHERTYPE_IPV4, input.handler);
       ctx.provide(NetworkProtocolService, protocol, 'ipv4');
       ctx.provide(IcmpEchoService, echo, 'ipv4');

@@ -1,8 +1,10 @@
 import {
+  checkUpperProtocolNumber,
   ipv4FromBytes,
   Ipv4Address,
   isIpv4Multicast,
   pseudoHeaderSum4,
+  requestFib,
   type AllocateResult,
   type DemuxTable,
   type Disposer,
@@ -47,7 +49,7 @@ export class Ipv4Protocol implements NetworkProtocol {
   ) {}
 
   registerUpper(protocol: number, handler: UpperProtocolHandler, owner: string): Disposer {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255) throw new RangeError(`protocol: ${protocol} is not an integer in 0..255`);
+    checkUpperProtocolNumber(protocol);
     return this.uppers.register(protocol, handler, owner);
   }
 
@@ -56,7 +58,7 @@ export class Ipv4Protocol implements NetworkProtocol {
     if (dst.family !== 'ipv4') return 'no-route';
     const src = req.source == null ? 0 : req.source.family === 'ipv4' ? req.source.value : -1;
     if (src < 0) return 'address-not-available';
-    return this.output.allocate4(this.fibOf(req), dst.value, src, req.ifindex ?? 0, length, flagsOf(req));
+    return this.output.allocate4(requestFib(this.stack.interfaces, req), dst.value, src, req.ifindex ?? 0, length, flagsOf(req));
   }
 
   send(buf: PacketBuffer, req: SendRequest): SendError | null {
@@ -96,12 +98,6 @@ export class Ipv4Protocol implements NetworkProtocol {
     o.linkFlags = buf.linkFlags;
     const length = buf.length >= 4 ? Math.min(buf.length, (buf.data[buf.start + 2] << 8) | buf.data[buf.start + 3]) : buf.length;
     this.errors.send(Icmpv4Type.DESTINATION_UNREACHABLE, UNREACHABLE_CODE[kind], 0, buf.data, buf.start, length, o);
-  }
-
-  private fibOf(req: SendRequest): number {
-    if (req.fib !== undefined) return req.fib;
-    if (req.ifindex !== undefined && req.ifindex !== 0) return this.stack.interfaces.byIndexFast(req.ifindex)?.fib ?? 0;
-    return 0;
   }
 }
 

@@ -5,7 +5,10 @@
 export interface ReassemblyOptions {
   /** Datagrams reassembled at once; a new one beyond this evicts the oldest. Default 64. */
   readonly maxDatagrams?: number;
-  /** Bytes of payload storage for all datagrams together. Default 1 MiB. */
+  /**
+   * Bytes of fragment payload held for all datagrams together, counting what each fragment carries
+   * (in 64-byte blocks), not where it sits; beyond it the oldest datagrams are discarded. Default 1 MiB.
+   */
   readonly maxBytes?: number;
   /** Fragments of one datagram; more discard it. Default 64. */
   readonly maxFragments?: number;

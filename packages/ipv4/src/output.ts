@@ -1,8 +1,10 @@
 import {
+  allocateOutbound,
   ipv4FromBytes,
   ipv4ToBytes,
   isIpv4Multicast,
   PacketFlags,
+  runHooks,
   type HookSite,
   type NetInterface,
   type PacketBuffer,
@@ -11,7 +13,7 @@ import {
 } from '@stack/core';
 import type { Fragmenter } from './fragmenter.js';
 import type { Ipv4Counters } from './ipv4-counters.js';
-import { transmitToLink } from './link-output.js';
+import { transmitIpv4 } from './link-output.js';
 import type { LocalAddresses } from './local-addresses.js';
 import { ResolvedRoute, type RouteResolver } from './route-resolver.js';
 import { selectSource4 } from './source-selection.js';
@@ -19,6 +21,9 @@ import { Ipv4PacketView, IPV4_MIN_HEADER_LENGTH } from './wire/index.js';
 
 /** Largest upper-layer payload of one IPv4 datagram without options (65535 − 20). */
 export const IPV4_MAX_PAYLOAD = 65535 - IPV4_MIN_HEADER_LENGTH;
+
+/** Largest IPv4 header (with options): the headroom reserved beyond the link header. */
+const IPV4_MAX_HEADER_LENGTH = 60;
 
 /** Bits of the `flags` argument of {@link Ipv4Output.allocate4}. */
 export const SendFlags = {
@@ -40,7 +45,7 @@ export class Ipv4Output {
   private emitBroadcast = false;
   private readonly emitFragment = (frag: PacketBuffer): void => {
     this.counters.out['fragments-created'].inc();
-    if (!transmitToLink(this.stack, this.emitIfp!, frag, this.emitNextHop, this.emitBroadcast)) this.counters.out['no-link-layer'].inc();
+    if (!transmitIpv4(this.stack, this.emitIfp!, frag, this.emitNextHop, this.emitBroadcast)) this.counters.out['no-link-layer'].inc();
   };
 
   constructor(
@@ -83,14 +88,7 @@ export class Ipv4Output {
       this.counters.out['message-too-long'].inc();
       return 'message-too-long';
     }
-    const linkHeader = this.stack.linkLayerOf(ifp)?.maxHeaderLength ?? 0;
-    const headroom = Math.max(this.stack.pool.headroom, linkHeader + 60);
-    const buf = this.stack.pool.alloc(length, headroom);
-    buf.end = buf.start + length;
-    buf.family = 'ipv4';
-    buf.fib = fib;
-    buf.outIfindex = ifp.index;
-    buf.flags |= PacketFlags.LOCAL_OUT;
+    const buf = allocateOutbound(this.stack, ifp, length, IPV4_MAX_HEADER_LENGTH, 'ipv4', fib);
     ipv4ToBytes(source, buf.src, 0);
     ipv4ToBytes(dst, buf.dst, 0);
     return buf;
@@ -101,14 +99,8 @@ export class Ipv4Output {
    * `defaultTtl`) and send. Takes ownership of `buf`.
    */
   send4(buf: PacketBuffer, protocol: number, ttl: number, tos: number, flags: number, ifindex: number): SendError | null {
-    let b: PacketBuffer | null = buf;
-    if (!this.routeSite.empty) {
-      b = this.routeSite.run(b, null);
-      if (b === null) {
-        this.counters.out['hook-dropped'].inc();
-        return null;
-      }
-    }
+    const b = runHooks(this.routeSite, buf, null, this.counters.out['hook-dropped']);
+    if (b === null) return null;
     const dst = ipv4FromBytes(b.dst, 0);
     const rr = this.route;
     const err = this.resolver.resolve(b.fib, dst, ifindex, rr);
@@ -154,16 +146,10 @@ export class Ipv4Output {
    * ownership. Returns 'message-too-long' when it exceeds `mtu` with DF set.
    */
   emit(buf: PacketBuffer, ifp: NetInterface, nextHop: number, broadcast: boolean, mtu: number, df: boolean): SendError | null {
-    let b: PacketBuffer | null = buf;
-    if (!this.outputSite.empty) {
-      b = this.outputSite.run(b, ifp);
-      if (b === null) {
-        this.counters.out['hook-dropped'].inc();
-        return null;
-      }
-    }
+    const b = runHooks(this.outputSite, buf, ifp, this.counters.out['hook-dropped']);
+    if (b === null) return null;
     if (b.length <= mtu) {
-      if (!transmitToLink(this.stack, ifp, b, nextHop, broadcast)) this.counters.out['no-link-layer'].inc();
+      if (!transmitIpv4(this.stack, ifp, b, nextHop, broadcast)) this.counters.out['no-link-layer'].inc();
       return null;
     }
     if (df) {

@@ -98,7 +98,8 @@ describe('reassembly', () => {
   });
 
   it('stays within its bounds under a flood of fragments with distinct ids, and accounts for every one', () => {
-    const maxBytes = 64 * 1024;
+    // 16 KiB holds 11 of the 1400-byte fragments (1408 bytes each in 64-byte blocks), not 16.
+    const maxBytes = 16 * 1024;
     const s = single({ reassembly: { maxDatagrams: 16, maxBytes } });
     const payload = new Uint8Array(8 * 1400);
     let peak = 0;
@@ -125,10 +126,10 @@ describe('reassembly', () => {
   // datagrams that never complete, and every legitimate fragmented datagram was then discarded
   // (`memory`) until their 30 s timers expired: ping -s 4000 lost 100%.
   it('makes room for new datagrams by discarding the oldest when the byte bound is reached', () => {
-    const maxBytes = 256 * 1024;
+    const maxBytes = 32 * 1024;
     const s = single({ reassembly: { maxBytes } });
-    // Each fragment near the end of a 64 KB datagram makes its datagram reserve ~64 KB.
-    for (let id = 0; id < 40; id++) s.wire.inject(fragments(base(id), new Uint8Array(65000), [[64000, 1000, true]]));
+    // 40 stale datagrams of one 1400-byte fragment each: more than the bound holds.
+    for (let id = 0; id < 40; id++) s.wire.inject(fragments(base(id), new Uint8Array(2800), [[1400, 1400, true]]));
     expect(s.control.reassemblyUsage().bytes).toBeLessThanOrEqual(maxBytes);
     const discarded = s.counter('ipv4.reass.memory');
     expect(discarded).toBeGreaterThan(0);
@@ -140,6 +141,31 @@ describe('reassembly', () => {
     expect(s.counter('ipv4.reass.memory')).toBeGreaterThan(discarded);
     expect(s.control.reassemblyUsage().bytes).toBeLessThanOrEqual(maxBytes);
     expect(s.counter('ipv4.in.received') + s.counter('ipv4.reass.ok')).toBe(inOutcomes(s.stack));
+    s.clock.advance(30_000);
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 0, bytes: 0 });
+    expect(s.stack.pool.stats.inUse).toBe(0);
+  });
+
+  // Regression: storage was a flat array sized to the highest fragment end, so one fragment at
+  // offset ~65000 reserved ~64 KiB of the byte bound and a handful of them evicted every
+  // legitimate datagram in progress. A fragment now costs the bytes it carries.
+  it('counts a far-offset fragment by the bytes it holds, so a few cannot evict datagrams in progress', () => {
+    const maxBytes = 64 * 1024;
+    const s = single({ reassembly: { maxBytes } });
+    const msg = echoRequest(5, 6, 3992);
+    const cuts: Array<[number, number, boolean]> = [[0, 1480, true], [1480, 1480, true], [2960, 1040, false]];
+    // Four datagrams in progress: their first fragment each (1480 bytes, 1536 in blocks).
+    for (let id = 100; id < 104; id++) s.wire.inject(fragments(base(id), msg, cuts.slice(0, 1)));
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 4, bytes: 4 * 1536 });
+    // Forty datagrams opened by one 8-byte fragment near the 64 KiB end.
+    for (let id = 0; id < 40; id++) s.wire.inject(fragments(base(id), new Uint8Array(65008), [[65000, 8, true]]));
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 44, bytes: 4 * 1536 + 40 * 64 });
+    expect(s.counter('ipv4.reass.memory')).toBe(0);
+    // The four complete and are answered.
+    for (let id = 100; id < 104; id++) s.wire.inject(fragments(base(id), msg, cuts.slice(1)));
+    expect(s.counter('ipv4.reass.ok')).toBe(4);
+    expect(s.counter('icmp.out.echo-reply')).toBe(4);
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 40, bytes: 40 * 64 });
     s.clock.advance(30_000);
     expect(s.control.reassemblyUsage()).toEqual({ datagrams: 0, bytes: 0 });
     expect(s.stack.pool.stats.inUse).toBe(0);

@@ -1,13 +1,7 @@
-/**
- * Reassembly usage, for listings and tests.
- * @public
- */
-export interface Ipv6ReassemblyUsage {
-  /** Packets being reassembled (including discarded ones still absorbing late fragments). */
-  readonly datagrams: number;
-  /** Bytes of payload storage held. */
-  readonly bytes: number;
-}
+import type { ReassemblyUsage } from '@stack/core';
+
+/** Reassembly usage, for listings and tests (the core `ReassemblyUsage`). @public */
+export type Ipv6ReassemblyUsage = ReassemblyUsage;
 
 /**
  * One entry of the path MTU cache (RFC 8201).

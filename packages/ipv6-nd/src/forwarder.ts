@@ -1,4 +1,4 @@
-import { InterfaceFlags, LinkRxFlags, PacketFlags, RouteFlags, type Counter, type HookSite, type NetInterface, type PacketBuffer } from '@stack/core';
+import { InterfaceFlags, LinkRxFlags, PacketFlags, RouteFlags, runHooks, type Counter, type HookSite, type NetInterface, type PacketBuffer } from '@stack/core';
 import { isLinkScopedAt, isUnspecifiedAt } from './address-bytes.js';
 import { OffenceScratch, type Icmpv6Errors } from './icmp-errors.js';
 import type { Ipv6Counters } from './ipv6-counters.js';
@@ -49,11 +49,8 @@ export class Forwarder {
       this.answer(buf, Icmpv6Type.TIME_EXCEEDED, Icmpv6TimeExceededCode.HOP_LIMIT, 0, false);
       return drop(buf, c['hop-limit-exceeded']);
     }
-    let b: PacketBuffer | null = buf;
-    if (!this.routeSite.empty) {
-      b = this.routeSite.run(b, ifp);
-      if (b === null) return c['hook-dropped'].inc();
-    }
+    const b = runHooks(this.routeSite, buf, ifp, c['hook-dropped']);
+    if (b === null) return;
     const rr = this.route;
     const err = this.resolver.resolve(b.fib, b.dst, 0, 0, rr);
     if (err !== null) {

@@ -86,7 +86,7 @@ describe('Fragmenter', () => {
         expect(whole).not.toBeNull();
         const w = whole! as PacketBuffer;
         expect(w.data.slice(w.start, w.end)).toEqual(packet);
-        expect(r.bytesInUse).toBe(0);
+        expect(r.store.bytesInUse).toBe(0);
       }),
       { numRuns: 60 },
     );

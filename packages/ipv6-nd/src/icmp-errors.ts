@@ -1,9 +1,8 @@
-import { LinkRxFlags } from '@stack/core';
+import { LinkRxFlags, type TokenBucket } from '@stack/core';
 import { isIpv4MappedAt, isLinkScopedAt, isMulticastAt, isUnspecifiedAt } from './address-bytes.js';
 import type { Ipv6Counters } from './ipv6-counters.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { Ipv6Output } from './output.js';
-import type { TokenBucket } from './token-bucket.js';
 import type { UpperLayerLocator } from './upper-layer.js';
 import { emitIcmpv6Error, icmpv6ErrorLength, icmpv6PseudoHeaderSum, Icmpv6Type, IPV6_HEADER_LENGTH, Ipv6NextHeader } from './wire/index.js';
 

@@ -36,7 +36,7 @@ const Destination = {
   UNICAST: 1,
   /** A multicast group joined on the receiving interface. */
   GROUP: 2,
-  /** Configured here but not usable now (tentative, duplicated, a CARP backup's): never forwarded. */
+  /** Configured here but not usable now (tentative, a CARP backup's): never forwarded. A duplicated address is not ours at all. */
   INACTIVE: 3,
 } as const;
 type Destination = (typeof Destination)[keyof typeof Destination];

@@ -1,23 +1,24 @@
 import {
-  AddressEvents,
+  ConnectedRoutes,
   DemuxTable,
+  followAddresses,
   IcmpEchoService,
   InterfaceEvents,
   LinkProtocols,
   NeighbourResolverService,
   NetworkProtocolService,
   RouteTablesService,
+  TokenBucket,
   type PacketBuffer,
   type StackModule,
   type UpperProtocolHandler,
 } from '@stack/core';
-import { ConnectedRoutes } from './connected-routes.js';
 import type { Ipv6Control } from './control-types.js';
 import { EchoClient } from './echo-client.js';
 import { Forwarder } from './forwarder.js';
 import { FragmentIdentification } from './fragment-identification.js';
 import { Fragmenter } from './fragmenter.js';
-import { Icmpv6Errors, OffenceScratch } from './icmp-errors.js';
+import { Icmpv6Errors } from './icmp-errors.js';
 import { Icmpv6Input } from './icmp-input.js';
 import { Ipv6Input } from './input.js';
 import { createIpv6Counters } from './ipv6-counters.js';
@@ -35,10 +36,9 @@ import type { NdHost, NdParts } from './nd-seam.js';
 import { OptionProcessor } from './option-processor.js';
 import { Ipv6Output } from './output.js';
 import { PathMtuCache } from './path-mtu-cache.js';
-import { firstFragmentQuote, Reassembler, type ReassemblyEntry } from './reassembly.js';
+import { Reassembler, type ReassemblyEntry } from './reassembly.js';
 import { RouteResolver } from './route-resolver.js';
 import { SourceSelector } from './source-selection.js';
-import { TokenBucket } from './token-bucket.js';
 import { UpperLayerLocator } from './upper-layer.js';
 import { ICMPV6_ERROR_MAX_QUOTE, Icmpv6TimeExceededCode, Icmpv6Type, Ipv6NextHeader } from './wire/index.js';
 
@@ -77,7 +77,9 @@ export function composeIpv6Module<O>(options: Ipv6ModuleOptions, createNd: (host
 
       const nd = new NdLink();
       const locals = new LocalAddresses(stack.interfaces);
-      const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs);
+      // fe80::/10 is on every link: link-local destinations are sent with an explicit interface
+      // (RFC 4007 §6) rather than routed, so link-local addresses get no connected route.
+      const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs, (addr) => addr.address.family === 'ipv6' && !addr.address.isLinkLocal());
       const scope = new LinkScope(stack.interfaces);
       const resolver = new RouteResolver(stack, routes, locals, scope, nd);
       const selector = new SourceSelector(locals, stack.interfaces, now);
@@ -104,13 +106,9 @@ export function composeIpv6Module<O>(options: Ipv6ModuleOptions, createNd: (host
 
       // RFC 8200 §4.5: time exceeded code 1, quoting the offset-zero fragment, when reassembly gives up.
       const quote = new Uint8Array(ICMPV6_ERROR_MAX_QUOTE);
-      const offence = new OffenceScratch();
       const timedOut = (e: ReassemblyEntry): void => {
-        const n = firstFragmentQuote(e, quote, quote.length);
-        offence.ifindex = e.ifindex;
-        offence.fib = e.fib;
-        offence.linkFlags = e.linkFlags;
-        errors.send(Icmpv6Type.TIME_EXCEEDED, Icmpv6TimeExceededCode.REASSEMBLY, 0, quote, 0, n, offence);
+        const n = reassembler.firstFragmentQuote(e, quote, quote.length);
+        errors.send(Icmpv6Type.TIME_EXCEEDED, Icmpv6TimeExceededCode.REASSEMBLY, 0, quote, 0, n, e.slot);
       };
       const reassembler = new Reassembler(
         {
@@ -155,33 +153,18 @@ export function composeIpv6Module<O>(options: Ipv6ModuleOptions, createNd: (host
           forwarding = on === true;
         },
         defaultHopLimit: opts.defaultHopLimit,
-        reassemblyUsage: () => ({ datagrams: reassembler.datagrams, bytes: reassembler.bytesInUse }),
+        reassemblyUsage: () => reassembler.store.usage(),
         pathMtus: () => pmtu.list(),
         flushPathMtus: () => pmtu.clear(),
       };
 
       ctx.onUnload(() => {
-        reassembler.clear();
+        reassembler.store.clear();
         connected.clear();
         locals.clear();
         pmtu.clear();
       });
-      for (const ifp of stack.interfaces.list()) {
-        for (const addr of ifp.addresses) {
-          locals.add(addr);
-          connected.add(addr);
-        }
-      }
-      ctx.on(AddressEvents, (e) => {
-        if (e.family !== 'ipv6') return;
-        if (e.type === 'ADD') {
-          locals.add(e.addr);
-          connected.add(e.addr);
-        } else if (e.type === 'DELETE') {
-          locals.remove(e.addr);
-          connected.remove(e.addr);
-        }
-      });
+      followAddresses(ctx, 'ipv6', [locals, connected]);
       ctx.on(InterfaceEvents, () => scope.invalidate());
       ctx.register(LinkProtocols, ETHERTYPE_IPV6, input.handler);
 

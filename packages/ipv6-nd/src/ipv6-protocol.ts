@@ -1,6 +1,8 @@
 import {
+  checkUpperProtocolNumber,
   type Ipv6Address,
   pseudoHeaderSum6,
+  requestFib,
   type AllocateResult,
   type DemuxTable,
   type Disposer,
@@ -57,7 +59,7 @@ export class Ipv6Protocol implements NetworkProtocol {
   ) {}
 
   registerUpper(protocol: number, handler: UpperProtocolHandler, owner: string): Disposer {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255) throw new RangeError(`protocol: ${protocol} is not an integer in 0..255`);
+    checkUpperProtocolNumber(protocol);
     if (RESERVED.has(protocol)) throw new RangeError(`protocol: ${protocol} is an IPv6 extension header the ipv6 module processes itself`);
     return this.uppers.register(protocol, handler, owner);
   }
@@ -68,7 +70,7 @@ export class Ipv6Protocol implements NetworkProtocol {
     const src = req.source;
     if (src != null && src.family !== 'ipv6') return 'address-not-available';
     return this.output.allocate6(
-      this.fibOf(req),
+      requestFib(this.stack.interfaces, req),
       dst.bytes as Uint8Array,
       0,
       src == null ? null : (src.bytes as Uint8Array),
@@ -128,12 +130,6 @@ export class Ipv6Protocol implements NetworkProtocol {
     const loc = this.locator;
     if (!loc.locate(d, at, at + length)) return;
     this.errors.send(Icmpv6Type.PARAMETER_PROBLEM, Icmpv6ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER, loc.nextHeaderField - at, d, at, length, o);
-  }
-
-  private fibOf(req: SendRequest): number {
-    if (req.fib !== undefined) return req.fib;
-    if (req.ifindex !== undefined && req.ifindex !== 0) return this.stack.interfaces.byIndexFast(req.ifindex)?.fib ?? 0;
-    return 0;
   }
 
   private groupOf(ifindex: number, group: IpAddress): [NetInterface, Uint8Array] {

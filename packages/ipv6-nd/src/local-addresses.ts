@@ -1,10 +1,11 @@
-import { InterfaceFlags, type InterfaceAddress, type InterfaceTable } from '@stack/core';
+import { AddressFlags, InterfaceFlags, type InterfaceAddress, type InterfaceTable } from '@stack/core';
 import { bytesOf, equal16, hash16, isLinkScopedAt } from './address-bytes.js';
 
 /**
  * This stack's IPv6 addresses, for the accept decision on input and for source selection. Entries
- * are kept for every configured address, tentative ones included; whether one is usable is asked
- * at use time (`InterfaceAddress.isActive`: not TENTATIVE or DUPLICATED, and its arbiter agrees).
+ * are kept for every configured address, tentative and duplicated ones included; whether one is
+ * usable is asked at use time (`InterfaceAddress.isActive`: not TENTATIVE or DUPLICATED, and its
+ * arbiter agrees), so output to a duplicated address goes to the wire, never to `lo0`.
  * Link-local addresses belong to their interface (RFC 4007 §6): they match only packets of that
  * interface, or of the loopback interface (our own traffic to ourselves).
  */
@@ -53,11 +54,18 @@ export class LocalAddresses {
     return null;
   }
 
-  /** Whether `b[o..o+16)` is configured here at all (tentative and inactive addresses included). */
+  /**
+   * Whether `b[o..o+16)` is claimed here: configured, even if tentative or held inactive by its
+   * arbiter, but not DUPLICATED — a duplicated address belongs to the node that defended it
+   * (RFC 4862 §5.4.5), so packets to it are not ours, and a router forwards them.
+   */
   configured(b: Uint8Array, o: number): boolean {
     const list = this.byHash.get(hash16(b, o));
     if (list === undefined) return false;
-    for (let i = 0; i < list.length; i++) if (equal16(bytesOf(list[i]), 0, b, o)) return true;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      if ((a.flags & AddressFlags.DUPLICATED) === 0 && equal16(bytesOf(a), 0, b, o)) return true;
+    }
     return false;
   }
 

@@ -7,7 +7,10 @@ import { resolveNdOptions, type NdOptions } from './nd/index.js';
 export interface Ipv6ReassemblyOptions {
   /** Packets reassembled at once; a new one beyond this evicts the oldest. Default 64. */
   readonly maxDatagrams?: number;
-  /** Bytes of payload storage for all packets together. Default 1 MiB. */
+  /**
+   * Bytes of fragment payload held for all packets together, counting what each fragment carries
+   * (in 64-byte blocks), not where it sits; beyond it the oldest packets are discarded. Default 1 MiB.
+   */
   readonly maxBytes?: number;
   /** Fragments of one packet; more discard it. Default 64. */
   readonly maxFragments?: number;

@@ -1,11 +1,11 @@
-import { InterfaceFlags, PacketFlags, type HookSite, type NetInterface, type PacketBuffer, type SendError, type Stack } from '@stack/core';
+import { allocateOutbound, InterfaceFlags, outboundHeadroom, PacketFlags, runHooks, type HookSite, type NetInterface, type PacketBuffer, type SendError, type Stack } from '@stack/core';
 import { bytesOf, copy16, isLinkScopedAt, isMulticastAt } from './address-bytes.js';
 import { flowLabel } from './flow-label.js';
 import type { FragmentIdentification } from './fragment-identification.js';
 import type { Fragmenter } from './fragmenter.js';
 import type { Ipv6Counters } from './ipv6-counters.js';
 import type { KeyedHash } from './keyed-hash.js';
-import { transmitToLink } from './link-output.js';
+import { transmitIpv6 } from './link-output.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { NdLink } from './nd-link.js';
 import type { PathMtuCache } from './path-mtu-cache.js';
@@ -35,7 +35,7 @@ export class Ipv6Output {
   private emitNextHop: Uint8Array = new Uint8Array(16);
   private readonly emitFragment = (frag: PacketBuffer): void => {
     this.counters.out['fragments-created'].inc();
-    if (!transmitToLink(this.stack, this.emitIfp!, frag, this.emitNextHop)) this.counters.out['no-link-layer'].inc();
+    if (!transmitIpv6(this.stack, this.emitIfp!, frag, this.emitNextHop)) this.counters.out['no-link-layer'].inc();
   };
 
   constructor(
@@ -56,8 +56,7 @@ export class Ipv6Output {
 
   /** Headroom a packet leaving through `ifp` needs in front of its IPv6 header. */
   headroomFor(ifp: NetInterface): number {
-    const link = this.stack.linkLayerOf(ifp)?.maxHeaderLength ?? 0;
-    return Math.max(this.stack.pool.headroom, link + NETWORK_HEADROOM);
+    return outboundHeadroom(this.stack, ifp, NETWORK_HEADROOM);
   }
 
   /**
@@ -112,12 +111,7 @@ export class Ipv6Output {
       this.counters.out['message-too-long'].inc();
       return 'message-too-long';
     }
-    const buf = this.stack.pool.alloc(length, this.headroomFor(ifp));
-    buf.end = buf.start + length;
-    buf.family = 'ipv6';
-    buf.fib = fib;
-    buf.outIfindex = ifp.index;
-    buf.flags |= PacketFlags.LOCAL_OUT;
+    const buf = allocateOutbound(this.stack, ifp, length, NETWORK_HEADROOM, 'ipv6', fib);
     copy16(source, sourceOffset, buf.src, 0);
     copy16(dst, dstOffset, buf.dst, 0);
     return buf;
@@ -129,14 +123,8 @@ export class Ipv6Output {
    * ownership of `buf`.
    */
   send6(buf: PacketBuffer, protocol: number, hopLimit: number, trafficClass: number, flags: number, ifindex: number): SendError | null {
-    let b: PacketBuffer | null = buf;
-    if (!this.routeSite.empty) {
-      b = this.routeSite.run(b, null);
-      if (b === null) {
-        this.counters.out['hook-dropped'].inc();
-        return null;
-      }
-    }
+    const b = runHooks(this.routeSite, buf, null, this.counters.out['hook-dropped']);
+    if (b === null) return null;
     const rr = this.route;
     const err = this.resolver.resolve(b.fib, b.dst, 0, ifindex, rr);
     if (err !== null) {
@@ -179,16 +167,10 @@ export class Ipv6Output {
    * and `noFragment` is set (forwarded packets, RFC 8200 §5, and senders that refuse).
    */
   emit(buf: PacketBuffer, ifp: NetInterface, nextHop: Uint8Array, mtu: number, noFragment: boolean): SendError | null {
-    let b: PacketBuffer | null = buf;
-    if (!this.outputSite.empty) {
-      b = this.outputSite.run(b, ifp);
-      if (b === null) {
-        this.counters.out['hook-dropped'].inc();
-        return null;
-      }
-    }
+    const b = runHooks(this.outputSite, buf, ifp, this.counters.out['hook-dropped']);
+    if (b === null) return null;
     if (b.length <= mtu) {
-      if (!transmitToLink(this.stack, ifp, b, nextHop)) this.counters.out['no-link-layer'].inc();
+      if (!transmitIpv6(this.stack, ifp, b, nextHop)) this.counters.out['no-link-layer'].inc();
       return null;
     }
     if (noFragment) {

@@ -218,6 +218,31 @@ describe('reassembly (RFC 8200 §4.5, RFC 5722, RFC 6946, RFC 7112)', () => {
     expect(s.stack.pool.stats.inUse).toBe(0);
   });
 
+  // A fragment costs the bytes it carries, not the offset it sits at: a flat store sized to the
+  // highest fragment end let a few fragments near 64 KiB fill the byte bound and evict every
+  // packet in progress.
+  it('counts a far-offset fragment by the bytes it holds, so a few cannot evict packets in progress', () => {
+    const s = single({ reassembly: { maxBytes: 64 * 1024 } });
+    const got = catchUdp(s);
+    const cuts: Array<[number, number, boolean]> = [
+      [0, 1000, true],
+      [1000, 1000, true],
+      [2000, 1000, false],
+    ];
+    for (let id = 100; id < 104; id++) s.wire.inject(fragments({ ...base, id }, datagram, cuts.slice(0, 1)));
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 4, bytes: 4 * 1024 });
+    const far = payload(64008);
+    for (let id = 0; id < 40; id++) s.wire.inject(fragments({ ...base, id }, far, [[64000, 8, true]]));
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 44, bytes: 4 * 1024 + 40 * 64 });
+    expect(s.counter('ipv6.reass.memory')).toBe(0);
+    for (let id = 100; id < 104; id++) s.wire.inject(fragments({ ...base, id }, datagram, cuts.slice(1)));
+    expect(got).toEqual([3000, 3000, 3000, 3000]);
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 40, bytes: 40 * 64 });
+    s.clock.advance(60_000);
+    expect(s.control.reassemblyUsage()).toEqual({ datagrams: 0, bytes: 0 });
+    expect(s.stack.pool.stats.inUse).toBe(0);
+  });
+
   it('reassembles behind a Hop-by-Hop header and delivers the fragmentable part with the right Next Header', () => {
     const s = single();
     const got = catchUdp(s);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressFlags, Verdict, type PacketBuffer } from '@stack/core';
+import { PtpDriver } from '@stack/sim';
 import { Ipv6InputHook, parseIcmpv6, type Icmpv6Message } from '../src/index.js';
 import { echoRequest, hex, icmpv6, ipv6Packet, udp, type Ext } from './helpers/packets.js';
-import { RawDriver } from './helpers/raw-driver.js';
 import { inOutcomes, ME, ME_LL, PEER, PEER_LL, single, type Single } from './helpers/single.js';
 
 /** The ICMPv6 messages the stack sent, parsed. */
@@ -81,7 +81,7 @@ describe('IPv6 header validation (RFC 8200 §3, RFC 4291)', () => {
     const got = catchUdp(s);
     s.wire.inject([ipv6Packet({ src: PEER_LL, dst: ME_LL, nextHeader: 17, payload: datagram })]);
     expect(got).toHaveLength(1);
-    s.stack.interfaces.add({ name: 'raw1', type: 'ptp', driver: new RawDriver('raw1') }).addAddress({ address: 'fe80::77/64', flags: AddressFlags.NODAD });
+    s.stack.interfaces.add({ name: 'raw1', type: 'ptp', driver: new PtpDriver({ name: 'raw1', protocol: 0x86dd }) }).addAddress({ address: 'fe80::77/64', flags: AddressFlags.NODAD });
     s.wire.inject([ipv6Packet({ src: PEER_LL, dst: 'fe80::77', nextHeader: 17, payload: datagram })]);
     s.ifp.addAddress({ address: '2001:db8::5/64', flags: AddressFlags.TENTATIVE });
     s.wire.inject([ipv6Packet({ src: PEER, dst: '2001:db8::5', nextHeader: 17, payload: datagram })]);

@@ -13,11 +13,10 @@ import {
 } from '@stack/core';
 import { etherModule } from '@stack/ether';
 import { fibModule } from '@stack/fib';
-import { SimNetwork } from '@stack/sim';
+import { ptpLinkModule, SimNetwork } from '@stack/sim';
 import { Ipv6ControlService, ipv6Module } from '../src/index.js';
 import { composeIpv6Module } from '../src/ipv6-module.js';
 import { fakeNdFactory, type FakeNd } from './helpers/fake-nd.js';
-import { ptpLinkModule } from './helpers/ptp-link.js';
 
 const addr = (t: string) => Ipv6Address.parse(t);
 

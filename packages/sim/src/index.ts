@@ -15,3 +15,6 @@ export { PcapWriter, type PcapSink, type PcapWriterOptions, type PcapTapOptions 
 export { PcapReader, readPcap, type PcapHeader, type PcapRecord, type PcapReadResult } from './pcap-reader.js';
 export { LINKTYPE_ETHERNET } from './pcap-format.js';
 export { MemorySink } from './memory-sink.js';
+export { ptpLinkModule, PTP_HEADER_LENGTH } from './ptp-link.js';
+export { RawDriver, type RawDriverOptions } from './raw-driver.js';
+export { PtpDriver, type PtpDriverOptions } from './ptp-driver.js';

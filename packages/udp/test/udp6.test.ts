@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AddressFlags, internetChecksum, Ipv6Address, NetworkProtocolService, pseudoHeaderSum6, RouteTablesService, TransportService, type LinkDriver, type LinkDriverSink } from '@stack/core';
 import { Ipv6ControlService } from '@stack/ipv6-nd';
+import { ptpLinkModule } from '@stack/sim';
 import { createSocket, type UdpSocketError, type RemoteInfo } from '../src/index.js';
 import { dualStack, ipv6OnlyStack, pair6 } from './helpers/hosts6.js';
-import { ptpLinkModule } from './helpers/ptp-link.js';
 
 const bytes = (t: string) => Uint8Array.from(t, (c) => c.charCodeAt(0));
 const text = (b: Uint8Array) => String.fromCharCode(...b);

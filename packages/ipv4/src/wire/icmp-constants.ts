@@ -1,3 +1,5 @@
+import { ICMP_HEADER_LENGTH } from '@stack/core';
+
 /**
  * ICMPv4 message types (RFC 792; IANA "icmp-parameters").
  * @public
@@ -70,7 +72,7 @@ export const Icmpv4RedirectCode = {
  * Length of the ICMPv4 header: type, code, checksum and the 4-byte rest of header.
  * @public
  */
-export const ICMPV4_HEADER_LENGTH = 8;
+export const ICMPV4_HEADER_LENGTH = ICMP_HEADER_LENGTH;
 
 /**
  * Whether `type` is an ICMP error message (one that quotes an offending datagram). No error is

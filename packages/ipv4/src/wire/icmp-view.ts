@@ -1,4 +1,4 @@
-import { internetChecksum, verifyChecksum, ByteView, isValidRegion } from '@stack/core';
+import { internetChecksum, verifyChecksum, IcmpHeaderView, isValidRegion } from '@stack/core';
 import { ICMPV4_HEADER_LENGTH } from './icmp-constants.js';
 
 /**
@@ -9,21 +9,19 @@ import { ICMPV4_HEADER_LENGTH } from './icmp-constants.js';
  */
 export type Icmpv4Failure = 'truncated' | 'bad-checksum';
 
-const TYPE = 0;
-const CODE = 1;
 const CHECKSUM = 2;
 const REST = 4;
 
 /**
  * A re-pointable view over an ICMPv4 message (RFC 792): the whole IP payload, since the checksum
- * covers it all. Call {@link Icmpv4PacketView.check} after every {@link Icmpv4PacketView.reset};
- * accessors are only meaningful once it returned `null`. The rest-of-header accessors read the
- * same four bytes under the names each message type gives them.
+ * covers it all. Call {@link Icmpv4PacketView.check} after every `reset`; accessors are only
+ * meaningful once it returned `null`. The fields ICMPv6 shares (type, code, checksum, rest of
+ * header, echo identifier and sequence, data) come from the core `IcmpHeaderView`; the
+ * rest-of-header accessors here read the same four bytes under the names each ICMPv4 type gives
+ * them.
  * @public
  */
-export class Icmpv4PacketView extends ByteView {
-
-
+export class Icmpv4PacketView extends IcmpHeaderView {
   /** Validates the length and (unless told not to) the checksum; `null` when valid. Never throws. */
   check(verifyChecksumToo = true): Icmpv4Failure | null {
     if (!isValidRegion(this._bytes, this._offset, this._length) || this._length < ICMPV4_HEADER_LENGTH) {
@@ -31,67 +29,6 @@ export class Icmpv4PacketView extends ByteView {
     }
     if (verifyChecksumToo && !verifyChecksum(this._bytes, this._offset, this._length)) return 'bad-checksum';
     return null;
-  }
-
-  /** Message type (see `Icmpv4Type`). */
-  get type(): number {
-    return this._bytes[this._offset + TYPE];
-  }
-
-  set type(value: number) {
-    this._bytes[this._offset + TYPE] = value;
-  }
-
-  /** Message code. */
-  get code(): number {
-    return this._bytes[this._offset + CODE];
-  }
-
-  set code(value: number) {
-    this._bytes[this._offset + CODE] = value;
-  }
-
-  /** Checksum field as stored. */
-  get checksum(): number {
-    return this.read16(CHECKSUM);
-  }
-
-  set checksum(value: number) {
-    this.write16(CHECKSUM, value);
-  }
-
-  /** The four rest-of-header bytes as an unsigned 32-bit integer. */
-  get restOfHeader(): number {
-    const b = this._bytes;
-    const at = this._offset + REST;
-    return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-  }
-
-  set restOfHeader(value: number) {
-    const b = this._bytes;
-    const at = this._offset + REST;
-    b[at] = value >>> 24;
-    b[at + 1] = value >>> 16;
-    b[at + 2] = value >>> 8;
-    b[at + 3] = value;
-  }
-
-  /** Echo identifier (echo request/reply). */
-  get identifier(): number {
-    return this.read16(REST);
-  }
-
-  set identifier(value: number) {
-    this.write16(REST, value);
-  }
-
-  /** Echo sequence number (echo request/reply). */
-  get sequence(): number {
-    return this.read16(REST + 2);
-  }
-
-  set sequence(value: number) {
-    this.write16(REST + 2, value);
   }
 
   /** Next-hop MTU of a fragmentation-needed unreachable (RFC 1191 §4); 0 from old routers. */
@@ -121,16 +58,6 @@ export class Icmpv4PacketView extends ByteView {
     this.restOfHeader = value;
   }
 
-  /** Absolute offset of the data after the header (echo data, or the quoted datagram of an error). */
-  get dataOffset(): number {
-    return this._offset + ICMPV4_HEADER_LENGTH;
-  }
-
-  /** Length of the data after the header. */
-  get dataLength(): number {
-    return this._length - ICMPV4_HEADER_LENGTH;
-  }
-
   /** Whether the checksum over the whole message is correct. */
   get isChecksumValid(): boolean {
     return verifyChecksum(this._bytes, this._offset, this._length);
@@ -143,6 +70,4 @@ export class Icmpv4PacketView extends ByteView {
     this.write16(CHECKSUM, checksum);
     return checksum;
   }
-
-
 }

@@ -1,9 +1,8 @@
 // Builders for scenario tests: stacks with the test FIB, the ptp link and IPv4, joined by
 // @stack/sim cables, all on one ManualClock.
 import { createStack, IcmpEchoService, ManualClock, NetworkProtocolService, type IcmpEcho, type NetInterface, type NetworkProtocol, type Stack } from '@stack/core';
-import { SimNetwork } from '@stack/sim';
+import { ptpLinkModule, SimNetwork } from '@stack/sim';
 import { ipv4Module, Ipv4ControlService, type Ipv4Control, type Ipv4ModuleOptions } from '../../src/index.js';
-import { ptpLinkModule } from './ptp-link.js';
 import { fibModule as testFibModule } from '@stack/fib';
 
 export interface Host {

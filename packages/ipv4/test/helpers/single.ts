@@ -2,15 +2,14 @@
 // and read what the stack answered.
 import { createStack, IcmpEchoService, ManualClock, NetworkProtocolService, type IcmpEcho, type NetInterface, type Stack } from '@stack/core';
 import { ipv4Module, Ipv4ControlService, type Ipv4Control, type Ipv4ModuleOptions } from '../../src/index.js';
-import { ptpLinkModule } from './ptp-link.js';
-import { RawDriver } from './raw-driver.js';
+import { ptpLinkModule, PtpDriver } from '@stack/sim';
 import { fibModule as testFibModule } from '@stack/fib';
 
 export interface Single {
   readonly clock: ManualClock;
   readonly stack: Stack;
   readonly ifp: NetInterface;
-  readonly wire: RawDriver;
+  readonly wire: PtpDriver;
   readonly echo: IcmpEcho;
   readonly control: Ipv4Control;
   counter(name: string): number;
@@ -22,7 +21,7 @@ export function single(options?: Ipv4ModuleOptions, mtu = 1500): Single {
   stack.load(testFibModule());
   stack.load(ptpLinkModule());
   stack.load(ipv4Module(options));
-  const wire = new RawDriver('raw0', mtu);
+  const wire = new PtpDriver({ name: 'raw0', mtu, protocol: 0x0800 });
   const ifp = stack.interfaces.add({ name: 'raw0', type: 'ptp', driver: wire });
   ifp.addAddress({ address: '192.0.2.1/24' });
   stack.services.get(NetworkProtocolService, 'ipv4');

@@ -1,7 +1,10 @@
-import { AddressEvents, type Disposer, InterfaceEvents, type InterfaceAddress, type NetInterface } from '@stack/core';
+import { AddressEvents, type Disposer, InterfaceEvents, type InterfaceAddress, type NetInterface, TimerGroup } from '@stack/core';
 import type { NdHost, NdParts } from '../nd-seam.js';
 import { AddressAutoconf } from './autoconf/autoconf.js';
 import { AddressLifetimes } from './autoconf/address-lifetimes.js';
+import { Ipv6Disabler } from './interface-disable.js';
+import { InterfaceReconfigurer } from './interface-reconfigure.js';
+import { LinkAddressChange } from './link-address-change.js';
 import { Dad } from './autoconf/dad.js';
 import { NdInput } from './input/nd-input.js';
 import { MldHost } from './mld/mld-host.js';
@@ -16,12 +19,13 @@ import { PrefixList } from './routers/prefix-list.js';
 import { Redirects } from './routers/redirects.js';
 import { RouteInstaller } from './routers/route-installer.js';
 import { RouterSolicitor } from './routers/router-solicitor.js';
+import { DisabledInterfaces } from './runtime/disabled-interfaces.js';
+import { InterfaceSettings } from './runtime/interface-settings.js';
 import { LinkParameterTable } from './runtime/link-parameters.js';
 import { ndCounters } from './runtime/nd-counters.js';
 import { NdEventEmitter } from './runtime/nd-event-emitter.js';
 import { type NdRuntime, runsNd } from './runtime/nd-runtime.js';
 import { NdSender } from './runtime/nd-sender.js';
-import { NdTimers } from './runtime/nd-timers.js';
 
 /**
  * Neighbour discovery (RFC 4861), address autoconfiguration with DAD (RFC 4862, RFC 7217) and the
@@ -34,14 +38,20 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
   const config = resolveNdOptions(options);
   const stack = host.stack;
   const counters = ndCounters(host.ctx);
-  const timers = new NdTimers(host.ctx);
+  // ND's timers, made through the module context (each callback a processing turn, disposed on
+  // unload) and also remembered here, so `dispose()` can stop them when ND is torn down alone.
+  const timers = new TimerGroup((callback) => host.ctx.createTimer(callback));
+  const settings = new InterfaceSettings(stack, config, config.interfaces);
+  const disabled = new DisabledInterfaces();
   const rt: NdRuntime = {
     host,
     stack,
     config,
+    settings,
+    disabled,
     counters,
-    sender: new NdSender(host, counters),
-    params: new LinkParameterTable(config),
+    sender: new NdSender(host, counters, disabled),
+    params: new LinkParameterTable(settings, config.random),
     timers,
     events: new NdEventEmitter(stack),
   };
@@ -79,8 +89,12 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
       // RFC 4861 §6.3.7 sends RSs from a link-local address once there is one: a pending series picks it up.
     },
     duplicate: (ifp, addr) => autoconf.duplicate(ifp, addr),
+    duplicated: (ifp, addr) => disabler.duplicated(ifp, addr),
   };
-  host.ctx.provide(NdControlService, new NdControlImpl(rt, { neighbours, routers, prefixes, solicitor, dad, mld }));
+  const disabler = new Ipv6Disabler(rt, { dad, autoconf, mld, routers, prefixes, redirects, solicitor });
+  const linkChange = new LinkAddressChange(autoconf, announcer, disabler);
+  const reconfigurer = new InterfaceReconfigurer(rt, { autoconf, solicitor, mld });
+  host.ctx.provide(NdControlService, new NdControlImpl(rt, { neighbours, routers, prefixes, solicitor, dad, mld, reconfigurer, disabler }));
 
   const interfaceUp = (ifp: NetInterface, redoDad: boolean): void => {
     if (!runsNd(ifp) || !ifp.isRunning) return;
@@ -93,6 +107,12 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
   const interfaceDown = (ifp: NetInterface): void => {
     dad.interfaceDown(ifp);
     solicitor.stop(ifp.index);
+    // What RAs taught about the link may not hold when it comes back (it may be another network):
+    // routers, prefixes, redirects and link parameters go now, and come back with the next RAs.
+    routers.flush(ifp.index, 'down');
+    prefixes.flush(ifp.index);
+    redirects.flush(ifp.index);
+    rt.params.delete(ifp.index);
   };
   const dropInterface = (ifindex: number): void => {
     solicitor.stop(ifindex);
@@ -102,6 +122,8 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
     neighbours.dropInterface(ifindex);
     mld.dropInterface(ifindex);
     rt.params.delete(ifindex);
+    settings.forget(ifindex);
+    disabler.forget(ifindex);
   };
   const addressAdded = (ifp: NetInterface, addr: InterfaceAddress): void => {
     dad.added(ifp, addr);
@@ -137,6 +159,9 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
         case 'DOWN':
         case 'LINK_DOWN':
           if (!ifp.isRunning) interfaceDown(ifp);
+          return;
+        case 'LLADDR':
+          linkChange.changed(ifp);
           return;
         default:
           return;
@@ -186,6 +211,8 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
       mld.disposeAll();
       autoconf.clear();
       rt.params.clear();
+      settings.clear();
+      disabled.clear();
       timers.disposeAll();
     },
   };

@@ -1,6 +1,8 @@
 // Neighbour discovery, DAD, SLAAC and MLDv2: the public surface of `./nd/`, re-exported by the package index.
 export { createNeighbourDiscovery } from './create-neighbour-discovery.js';
-export { type NdOptions, type NdConfig, NdOptionError, resolveNdOptions } from './nd-options.js';
+export { type NdOptions, type NdConfig, resolveNdOptions } from './nd-options.js';
+export type { NdInterfaceOptions, NdInterfaceConfig } from './nd-interface-options.js';
+export { NdOptionError } from './nd-option-error.js';
 export {
   NdEvents,
   type NdEvent,
@@ -12,6 +14,7 @@ export {
   type NdPrefixEvent,
   type NdNeighbourUnreachableEvent,
   type NdRedirectEvent,
+  type NdInterfaceStateEvent,
 } from './nd-events.js';
 export { NdControlService, type NdControl, type NdRouterInfo, type NdPrefixInfo, type NdInterfaceInfo } from './nd-control.js';
 export { NdResolver } from './neighbours/nd-resolver.js';

@@ -1,7 +1,10 @@
 import { Ipv6Address, type NetInterface, type Stack } from '@stack/core';
 import type { Dad } from './autoconf/dad.js';
 import type { MldHost } from './mld/mld-host.js';
+import type { Ipv6Disabler } from './interface-disable.js';
+import type { InterfaceReconfigurer } from './interface-reconfigure.js';
 import type { NdControl, NdInterfaceInfo, NdPrefixInfo, NdRouterInfo } from './nd-control.js';
+import type { NdInterfaceOptions } from './nd-interface-options.js';
 import type { Neighbours } from './neighbours/neighbours.js';
 import type { DefaultRouters } from './routers/default-routers.js';
 import type { PrefixList } from './routers/prefix-list.js';
@@ -20,6 +23,8 @@ export interface NdControlParts {
   readonly solicitor: RouterSolicitor;
   readonly dad: Dad;
   readonly mld: MldHost;
+  readonly reconfigurer: InterfaceReconfigurer;
+  readonly disabler: Ipv6Disabler;
 }
 
 /** {@link NdControl} over one stack's ND. @internal */
@@ -47,6 +52,7 @@ export class NdControlImpl implements NdControl {
     for (const ifp of this.stack.interfaces.list()) {
       if ((ifindex !== undefined && ifp.index !== ifindex) || !runsNd(ifp)) continue;
       const p = this.rt.params.of(ifp.index);
+      const settings = this.rt.settings.of(ifp.index);
       out.push({
         ifindex: ifp.index,
         name: ifp.name,
@@ -55,11 +61,13 @@ export class NdControlImpl implements NdControl {
         baseReachableTime: p.baseReachableTime,
         reachableTime: p.reachableTime(now),
         retransTimer: p.retransTimer,
-        dadTransmits: this.rt.config.dadTransmits,
-        acceptRa: this.rt.config.acceptRa && !this.rt.host.isRouter(),
-        slaac: this.rt.config.slaac,
+        dadTransmits: settings.dadTransmits,
+        acceptRa: settings.acceptRa && !this.rt.host.isRouter(),
+        slaac: settings.slaac,
+        settings,
         groups: this.parts.mld.groups(ifp.index).map((g) => ({ group: formatIpv6Bytes(g.group), references: g.references })),
         mldv1Compatibility: this.parts.mld.isV1Compatible(ifp.index),
+        ipv6Disabled: this.parts.disabler.isDisabled(ifp.index),
       });
     }
     return out;
@@ -82,6 +90,7 @@ export class NdControlImpl implements NdControl {
     const value = Ipv6Address.tryParse(typeof address === 'string' ? address.split('/')[0] : '');
     const addr = value === null ? undefined : ifp.findAddress(value);
     if (addr === undefined) throw new Error(`address: ${String(address)} is not an IPv6 address configured on ${ifp.name}`);
+    this.parts.disabler.enable(ifp);
     this.parts.dad.restart(ifp, addr);
   }
 
@@ -93,6 +102,10 @@ export class NdControlImpl implements NdControl {
       const expire = e.state === 'permanent' ? 'permanent' : Number.isNaN(e.expiresIn) ? 'expired' : `${Math.ceil(e.expiresIn / 1000)}s`;
       return `${scoped} ${e.linkAddress ?? '(incomplete)'} ${name} ${expire} ${STATE_LETTER[e.state] ?? '?'}${e.isRouter ? ' R' : ''}`;
     });
+  }
+
+  setInterfaceOptions(iface: string | number, options: NdInterfaceOptions): void {
+    this.parts.reconfigurer.set(iface, options);
   }
 
   private ndInterface(ifindex: number): NetInterface {

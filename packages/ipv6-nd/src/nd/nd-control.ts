@@ -1,4 +1,5 @@
 import { defineService } from '@stack/core';
+import type { NdInterfaceConfig, NdInterfaceOptions } from './nd-interface-options.js';
 
 /** One entry of the default router list (`ndp -r`). @public */
 export interface NdRouterInfo {
@@ -52,10 +53,17 @@ export interface NdInterfaceInfo {
   /** Whether RAs are processed on it (acceptRa, not a router). */
   readonly acceptRa: boolean;
   readonly slaac: boolean;
+  /** The interface's settings: the stack-wide defaults with its overrides applied (before any RA changes). */
+  readonly settings: NdInterfaceConfig;
   /** Multicast groups joined (with reference counts), RFC 5952 text. */
   readonly groups: readonly { readonly group: string; readonly references: number }[];
   /** MLDv1 compatibility mode (an MLDv1 querier is present, RFC 3810 §8.2.1). */
   readonly mldv1Compatibility: boolean;
+  /**
+   * IPv6 is disabled on it: its hardware-derived link-local address was found duplicated
+   * (RFC 4862 §5.4.5). A new hardware address or `redoDad` enables it again.
+   */
+  readonly ipv6Disabled: boolean;
 }
 
 /**
@@ -74,10 +82,25 @@ export interface NdControl {
   flushPrefixes(ifindex?: number): void;
   /** Send router solicitations again on an interface (as on interface start). */
   solicitRouters(ifindex: number): void;
-  /** Run DAD again for an address configured on `ifindex` (e.g. after fixing a duplicate). */
+  /**
+   * Run DAD again for an address configured on `ifindex` (e.g. after fixing a duplicate); on an
+   * interface where IPv6 is disabled (RFC 4862 §5.4.5) this enables it again first.
+   */
   redoDad(ifindex: number, address: string): void;
   /** `ndp -a` lines: `fe80::1%em0 02:00:00:00:00:01 em0 23s R S`. */
   formatNeighbours(ifindex?: number): string[];
+  /**
+   * Override the per-interface settings of one interface, by name or index. The fields given
+   * replace earlier overrides of that key (from the module options or an earlier call); the others
+   * stay. The interface need not exist yet: one that appears later with that name or index takes
+   * them; the index of an existing interface stands for its name. On an existing interface they apply at once: RetransTimer and BaseReachableTime take the
+   * new values, router solicitation stops when `acceptRa` goes off and starts when it comes on, a
+   * link-local address is formed when `linkLocal` comes on, MLD reports when it comes on; SLAAC,
+   * identifier and DAD settings apply to what happens next. An interface's settings are the
+   * defaults, then its overrides by index, then those by name. Throws an `NdOptionError` naming
+   * the field (`interfaces.em1.dadTransmits`).
+   */
+  setInterfaceOptions(iface: string | number, options: NdInterfaceOptions): void;
 }
 
 /** The ND control service, provided while IPv6 with ND is loaded. @public */

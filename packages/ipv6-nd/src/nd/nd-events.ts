@@ -50,8 +50,12 @@ export interface NdRouterEvent extends NdEventBase {
   readonly router: string;
   /** Router lifetime in seconds as last advertised (0 once removed). */
   readonly lifetime: number;
-  /** Why it left: lifetime expired, advertised lifetime 0, no longer a router, interface gone or unload. */
-  readonly reason?: 'expired' | 'withdrawn' | 'not-router' | 'interface' | 'flushed';
+  /**
+   * Why it left: lifetime expired, advertised lifetime 0, no longer a router, the interface went
+   * down (administratively or no carrier), IPv6 was disabled on it, interface gone, or flushed
+   * (control, unload).
+   */
+  readonly reason?: 'expired' | 'withdrawn' | 'not-router' | 'down' | 'disabled' | 'interface' | 'flushed';
 }
 
 /** The default router chosen for a FIB changed (RFC 4861 §6.3.6). @public */
@@ -87,6 +91,21 @@ export interface NdRedirectEvent extends NdEventBase {
   readonly target: string;
 }
 
+/**
+ * IPv6 operation on an interface was disabled because its link-local address formed from the
+ * hardware address turned out duplicated — another node on the link very likely has the same
+ * hardware address (RFC 4862 §5.4.5) — or was enabled again (new hardware address, or DAD run
+ * again through `NdControl.redoDad`).
+ * @public
+ */
+export interface NdInterfaceStateEvent extends NdEventBase {
+  readonly type: 'IPV6_DISABLED' | 'IPV6_ENABLED';
+  /** The duplicated link-local address, RFC 5952 text (null for `IPV6_ENABLED`). */
+  readonly address: string | null;
+  /** The interface's hardware address it was derived from (null for `IPV6_ENABLED`). */
+  readonly linkAddress: string | null;
+}
+
 /** Every event of the `'ND'` system. @public */
 export type NdEvent =
   | NdDadConflictEvent
@@ -96,7 +115,8 @@ export type NdEvent =
   | NdDefaultRouterEvent
   | NdPrefixEvent
   | NdNeighbourUnreachableEvent
-  | NdRedirectEvent;
+  | NdRedirectEvent
+  | NdInterfaceStateEvent;
 
 /** Events of neighbour discovery, DAD and SLAAC (`system: 'ND'`). @public */
 export const NdEvents = defineEvent<NdEvent>('ND');

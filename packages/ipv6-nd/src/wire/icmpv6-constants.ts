@@ -1,3 +1,5 @@
+import { ICMP_HEADER_LENGTH } from '@stack/core';
+
 /**
  * ICMPv6 message types (RFC 4443 §2.1, RFC 4861 §4, RFC 3810 §5; IANA "icmpv6-parameters").
  * Types below 128 are errors, 128 and above informational.
@@ -63,7 +65,7 @@ export const Icmpv6ParameterProblemCode = {
  * of message body (identifier and sequence, MTU, pointer, or unused).
  * @public
  */
-export const ICMPV6_HEADER_LENGTH = 8;
+export const ICMPV6_HEADER_LENGTH = ICMP_HEADER_LENGTH;
 
 /**
  * Whether `type` is an ICMPv6 error message (RFC 4443 §2.1: types 0–127).

@@ -1,4 +1,4 @@
-import { ByteView, foldChecksum, isValidRegion, onesComplementSum, pseudoHeaderSum6, verifyChecksum } from '@stack/core';
+import { foldChecksum, IcmpHeaderView, isValidRegion, onesComplementSum, pseudoHeaderSum6, verifyChecksum } from '@stack/core';
 import { ICMPV6_HEADER_LENGTH } from './icmpv6-constants.js';
 
 /**
@@ -11,8 +11,6 @@ export type Icmpv6Failure = 'truncated' | 'bad-checksum';
 
 /** Next Header value of ICMPv6 in the pseudo-header. */
 const ICMPV6 = 58;
-const TYPE = 0;
-const CODE = 1;
 const CHECKSUM = 2;
 const REST = 4;
 
@@ -28,11 +26,12 @@ export function icmpv6PseudoHeaderSum(src: Uint8Array, srcOffset: number, dst: U
 /**
  * A re-pointable view over an ICMPv6 message (RFC 4443): the whole upper-layer payload, since the
  * checksum covers it all with the IPv6 pseudo-header. Call {@link Icmpv6PacketView.check} after
- * every `reset`. The rest-of-header accessors read the same four bytes under the names each
- * message type gives them.
+ * every `reset`. The fields ICMP shares (type, code, checksum, rest of header, echo identifier and
+ * sequence, data) come from the core `IcmpHeaderView`; the accessors here read the four
+ * rest-of-header bytes under the names each ICMPv6 type gives them.
  * @public
  */
-export class Icmpv6PacketView extends ByteView {
+export class Icmpv6PacketView extends IcmpHeaderView {
   /**
    * Validates the length and, when `pseudoSum` is given, the checksum; `null` when valid. Never
    * throws. The checksum is mandatory in ICMPv6 (RFC 4443 §2.3): skip it only when verified already.
@@ -41,57 +40,6 @@ export class Icmpv6PacketView extends ByteView {
     if (!isValidRegion(this._bytes, this._offset, this._length) || this._length < ICMPV6_HEADER_LENGTH) return 'truncated';
     if (pseudoSum !== undefined && !verifyChecksum(this._bytes, this._offset, this._length, pseudoSum)) return 'bad-checksum';
     return null;
-  }
-
-  get type(): number {
-    return this._bytes[this._offset + TYPE];
-  }
-
-  set type(value: number) {
-    this._bytes[this._offset + TYPE] = value;
-  }
-
-  get code(): number {
-    return this._bytes[this._offset + CODE];
-  }
-
-  set code(value: number) {
-    this._bytes[this._offset + CODE] = value;
-  }
-
-  get checksum(): number {
-    return this.read16(CHECKSUM);
-  }
-
-  set checksum(value: number) {
-    this.write16(CHECKSUM, value);
-  }
-
-  /** The four bytes after the checksum as an unsigned 32-bit integer. */
-  get restOfHeader(): number {
-    return this.read32(REST);
-  }
-
-  set restOfHeader(value: number) {
-    this.write32(REST, value >>> 0);
-  }
-
-  /** Echo identifier (echo request/reply, RFC 4443 §4). */
-  get identifier(): number {
-    return this.read16(REST);
-  }
-
-  set identifier(value: number) {
-    this.write16(REST, value);
-  }
-
-  /** Echo sequence number. */
-  get sequence(): number {
-    return this.read16(REST + 2);
-  }
-
-  set sequence(value: number) {
-    this.write16(REST + 2, value);
   }
 
   /** MTU of a packet too big message (RFC 4443 §3.2). */
@@ -110,15 +58,6 @@ export class Icmpv6PacketView extends ByteView {
 
   set pointer(value: number) {
     this.write32(REST, value >>> 0);
-  }
-
-  /** Absolute offset of the data after the 8-byte header (echo data, or the invoking packet). */
-  get dataOffset(): number {
-    return this._offset + ICMPV6_HEADER_LENGTH;
-  }
-
-  get dataLength(): number {
-    return this._length - ICMPV6_HEADER_LENGTH;
   }
 
   /** Computes the checksum over the pseudo-header sum and the whole message, writes it and returns it. */

@@ -2,11 +2,10 @@
 // @stack/sim cables, all on one ManualClock.
 import { AddressFlags, createStack, IcmpEchoService, ManualClock, NetworkProtocolService, type IcmpEcho, type NetInterface, type NetworkProtocol, type Stack } from '@stack/core';
 import { fibModule } from '@stack/fib';
-import { SimNetwork } from '@stack/sim';
+import { ptpLinkModule, SimNetwork } from '@stack/sim';
 import { Ipv6ControlService, type Ipv6Control, type Ipv6ModuleOptions } from '../../src/index.js';
 import { composeIpv6Module } from '../../src/ipv6-module.js';
 import { fakeNdFactory, type FakeNd } from './fake-nd.js';
-import { ptpLinkModule } from './ptp-link.js';
 
 export interface Host {
   readonly stack: Stack;

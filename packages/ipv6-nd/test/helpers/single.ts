@@ -5,14 +5,13 @@ import { fibModule } from '@stack/fib';
 import { Ipv6ControlService, type Ipv6Control, type Ipv6ModuleOptions } from '../../src/index.js';
 import { composeIpv6Module } from '../../src/ipv6-module.js';
 import { fakeNdFactory, type FakeNd } from './fake-nd.js';
-import { ptpLinkModule } from './ptp-link.js';
-import { RawDriver } from './raw-driver.js';
+import { ptpLinkModule, PtpDriver } from '@stack/sim';
 
 export interface Single {
   readonly clock: ManualClock;
   readonly stack: Stack;
   readonly ifp: NetInterface;
-  readonly wire: RawDriver;
+  readonly wire: PtpDriver;
   readonly nd: FakeNd;
   readonly net: NetworkProtocol;
   readonly echo: IcmpEcho;
@@ -32,7 +31,7 @@ export function single(options: Ipv6ModuleOptions = {}, mtu = 1500): Single {
   stack.load(ptpLinkModule());
   const created: FakeNd[] = [];
   stack.load(composeIpv6Module(options, fakeNdFactory(new Map(), created)));
-  const wire = new RawDriver('raw0', mtu);
+  const wire = new PtpDriver({ name: 'raw0', mtu, protocol: 0x86dd });
   const ifp = stack.interfaces.add({ name: 'raw0', type: 'ptp', driver: wire, flags: 0x8000 });
   ifp.addAddress({ address: `${ME}/64`, flags: AddressFlags.NODAD });
   ifp.addAddress({ address: `${ME_LL}/64`, flags: AddressFlags.NODAD });

@@ -4,9 +4,8 @@ import { AddressFlags, createStack, ManualClock, type NetInterface, type Stack }
 import { fibModule } from '@stack/fib';
 import { ipv4Module } from '@stack/ipv4';
 import { ipv6Module, type Ipv6ModuleOptions } from '@stack/ipv6-nd';
-import { SimNetwork } from '@stack/sim';
+import { ptpLinkModule, SimNetwork } from '@stack/sim';
 import { udpModule } from '../../src/index.js';
-import { ptpLinkModule } from './ptp-link.js';
 
 /** ND without DAD, router solicitations or link-local autoconfiguration: addresses are usable at once. */
 export const quietNd: Ipv6ModuleOptions = { nd: { dadTransmits: 0, maxRtrSolicitations: 0, linkLocal: false, mld: false } };

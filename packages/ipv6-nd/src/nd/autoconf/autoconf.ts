@@ -1,7 +1,8 @@
 import { AddressFlags, type InterfaceAddress, Ipv6Address, type NetInterface } from '@stack/core';
 import type { NdRuntime } from '../runtime/nd-runtime.js';
+import { ipv6Bytes } from '../runtime/own-addresses.js';
 import { INFINITE_LIFETIME } from '../wire/index.js';
-import { eui64InterfaceId, stableInterfaceId } from './interface-id.js';
+import { eui64InterfaceId, isHardwareDerived, stableInterfaceId } from './interface-id.js';
 
 /** RFC 4862 §5.5.3 (e): the two hours a received valid lifetime cannot shorten an address below. */
 const TWO_HOURS = 2 * 3_600_000;
@@ -12,6 +13,8 @@ interface Formed {
   readonly kind: 'link-local' | 'slaac';
   readonly prefix: Uint8Array;
   readonly dadCounter: number;
+  /** The identifier is the modified EUI-64 of the hardware address: it follows a new one. */
+  readonly fromHardware: boolean;
 }
 
 /** Seconds on the wire to milliseconds, infinity for 0xffffffff. */
@@ -38,7 +41,7 @@ export class AddressAutoconf {
 
   /** The interface runs: give it a link-local address if it has none (§5.3). */
   interfaceUp(ifp: NetInterface): void {
-    if (!this.rt.config.linkLocal || !this.formsAddresses(ifp)) return;
+    if (!this.rt.settings.of(ifp.index).linkLocal || !this.formsAddresses(ifp) || this.rt.disabled.has(ifp.index)) return;
     for (const a of ifp.addresses) if (a.address.family === 'ipv6' && a.address.isLinkLocal()) return;
     this.form(ifp, 'link-local', LINK_LOCAL_PREFIX, 0, Infinity, Infinity);
   }
@@ -49,7 +52,7 @@ export class AddressAutoconf {
    */
   prefix(ifp: NetInterface, prefix: Uint8Array, prefixLength: number, validS: number, preferredS: number): InterfaceAddress | null {
     const c = this.rt.counters.ra;
-    if (!this.rt.config.slaac || !this.formsAddresses(ifp)) return null;
+    if (!this.rt.settings.of(ifp.index).slaac || !this.formsAddresses(ifp) || this.rt.disabled.has(ifp.index)) return null;
     let refused: { inc(): void } | null = null;
     if (prefix[0] === 0xfe && (prefix[1] & 0xc0) === 0x80) refused = c['prefix-link-local'];
     else if (preferredS > validS) refused = c['prefix-bad-lifetimes'];
@@ -88,12 +91,33 @@ export class AddressAutoconf {
    */
   duplicate(ifp: NetInterface, addr: InterfaceAddress): string | null {
     const formed = this.formed.get(addr);
-    if (formed === undefined || this.rt.config.interfaceIdentifier !== 'stable') return null;
+    if (formed === undefined || this.rt.settings.of(ifp.index).interfaceIdentifier !== 'stable') return null;
     if (formed.dadCounter >= this.rt.config.idgenRetries) return null;
     this.rt.counters.dad.retries.inc();
     const now = this.rt.stack.clock.now();
     const next = this.form(ifp, formed.kind, formed.prefix, formed.dadCounter + 1, addr.validUntil - now, addr.preferredUntil - now);
     return next === null ? null : next.address.toString();
+  }
+
+  /**
+   * The hardware address of `ifp` changed: every address we formed from the old one (a modified
+   * EUI-64 identifier) is replaced by one formed from the new one with the same prefix and
+   * remaining lifetimes (it runs DAD); the old one is removed. Returns how many were replaced.
+   */
+  hardwareAddressChanged(ifp: NetInterface): number {
+    if (!this.formsAddresses(ifp)) return 0;
+    const now = this.rt.stack.clock.now();
+    let replaced = 0;
+    for (const [addr, f] of [...this.formed]) {
+      if (!f.fromHardware || addr.ifindex !== ifp.index || !ifp.addresses.includes(addr)) continue;
+      if (isHardwareDerived(ipv6Bytes(addr), ifp.hardwareAddress)) continue;
+      const valid = addr.validUntil - now;
+      const preferred = addr.preferredUntil - now;
+      ifp.removeAddress(addr);
+      this.formed.delete(addr);
+      if (this.form(ifp, f.kind, f.prefix, 0, valid, preferred) !== null) replaced++;
+    }
+    return replaced;
   }
 
   /** Forget an address that went away. */
@@ -127,7 +151,8 @@ export class AddressAutoconf {
     const bytes = new Uint8Array(16);
     bytes.set(prefix.subarray(0, 8));
     let counter = dadCounter;
-    if (this.rt.config.interfaceIdentifier === 'eui64') {
+    const fromHardware = this.rt.settings.of(ifp.index).interfaceIdentifier === 'eui64';
+    if (fromHardware) {
       bytes.set(eui64InterfaceId(ifp.hardwareAddress!), 8);
     } else {
       const stable = stableInterfaceId(prefix, ifp.name, dadCounter, this.rt.config.secret);
@@ -144,7 +169,7 @@ export class AddressAutoconf {
         validLifetime: validMs === Infinity ? undefined : Math.max(0, validMs),
         preferredLifetime: preferredMs === Infinity ? undefined : Math.max(0, preferredMs),
       });
-      this.formed.set(addr, { kind, prefix: prefix.slice(0, 16), dadCounter: counter });
+      this.formed.set(addr, { kind, prefix: prefix.slice(0, 16), dadCounter: counter, fromHardware });
       if (kind === 'slaac') this.rt.counters.ra['slaac-formed'].inc();
       return addr;
     } catch {

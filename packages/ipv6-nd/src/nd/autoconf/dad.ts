@@ -19,6 +19,8 @@ export interface DadListener {
   ready(ifp: NetInterface, addr: InterfaceAddress): void;
   /** Returns the replacement address it is trying (RFC 7217 §6), or null. */
   duplicate(ifp: NetInterface, addr: InterfaceAddress): string | null;
+  /** After the conflict that made `addr` DUPLICATED was reported. */
+  duplicated(ifp: NetInterface, addr: InterfaceAddress): void;
 }
 
 /** Bytes of the DAD nonce (RFC 7527 §4.1 suggests 6). */
@@ -50,6 +52,14 @@ export class Dad {
     if (probe) addr.flags |= AddressFlags.TENTATIVE;
     // RFC 4862 §5.4.2: join the solicited-node group of the address before probing for it.
     if (runsNd(ifp) && !addr.address.isMulticast()) this.mld.join(ifp, addr.address.solicitedNodeMulticast().toBytes());
+    if (this.rt.disabled.has(ifp.index)) {
+      // IPv6 is disabled here (RFC 4862 §5.4.5): held unusable until it is enabled again.
+      if (!addr.address.isMulticast()) {
+        addr.flags |= AddressFlags.TENTATIVE;
+        ifp.addressChanged(addr);
+      }
+      return;
+    }
     if (!probe) {
       if ((addr.flags & AddressFlags.TENTATIVE) !== 0) {
         addr.flags &= ~AddressFlags.TENTATIVE;
@@ -73,6 +83,7 @@ export class Dad {
    * address that is not duplicated or exempt is probed again; tentative ones start now.
    */
   interfaceUp(ifp: NetInterface): void {
+    if (this.rt.disabled.has(ifp.index)) return;
     for (const addr of ifp.addresses) {
       if (addr.address.family !== 'ipv6' || !this.needsDad(ifp, addr)) continue;
       if ((addr.flags & AddressFlags.DUPLICATED) !== 0) continue;
@@ -95,6 +106,33 @@ export class Dad {
     else {
       ifp.addressChanged(addr);
       this.listener?.ready(ifp, addr);
+    }
+  }
+
+  /**
+   * IPv6 is being disabled on `ifp` (RFC 4862 §5.4.5): every probe stops and every unicast address
+   * that is not DUPLICATED turns TENTATIVE, so none is used until {@link Dad.resume}.
+   */
+  hold(ifp: NetInterface): void {
+    for (const addr of ifp.addresses) {
+      if (addr.address.family !== 'ipv6' || addr.address.isMulticast() || (addr.flags & AddressFlags.DUPLICATED) !== 0) continue;
+      this.cancel(addr);
+      if ((addr.flags & AddressFlags.TENTATIVE) !== 0) continue;
+      addr.flags |= AddressFlags.TENTATIVE;
+      ifp.addressChanged(addr);
+    }
+  }
+
+  /** IPv6 is enabled on `ifp` again: probe every held address, or release those exempt from DAD. */
+  resume(ifp: NetInterface): void {
+    for (const addr of ifp.addresses) {
+      if (addr.address.family !== 'ipv6' || addr.address.isMulticast() || (addr.flags & AddressFlags.DUPLICATED) !== 0) continue;
+      if (this.needsDad(ifp, addr)) this.begin(ifp, addr);
+      else if ((addr.flags & AddressFlags.TENTATIVE) !== 0) {
+        addr.flags &= ~AddressFlags.TENTATIVE;
+        ifp.addressChanged(addr);
+        this.listener?.ready(ifp, addr);
+      }
     }
   }
 
@@ -130,6 +168,7 @@ export class Dad {
     ifp.addressChanged(addr);
     const retry = this.listener?.duplicate(ifp, addr) ?? null;
     this.report(ifp, addr, via, linkAddress, true, retry);
+    this.listener?.duplicated(ifp, addr);
   }
 
 
@@ -139,7 +178,7 @@ export class Dad {
   }
 
   private needsDad(ifp: NetInterface, addr: InterfaceAddress): boolean {
-    if (!runsNd(ifp) || this.rt.config.dadTransmits === 0) return false;
+    if (!runsNd(ifp) || this.rt.settings.of(ifp.index).dadTransmits === 0) return false;
     if ((addr.flags & (AddressFlags.NODAD | AddressFlags.ANYCAST)) !== 0) return false;
     return !addr.address.isMulticast();
   }
@@ -151,7 +190,7 @@ export class Dad {
     ifp.addressChanged(addr);
     const nonce = new Uint8Array(NONCE_LENGTH);
     for (let i = 0; i < NONCE_LENGTH; i++) nonce[i] = Math.floor(this.rt.config.random() * 256);
-    const run: DadRun = { ifindex: ifp.index, addr, remaining: this.rt.config.dadTransmits, nonce, timer: this.rt.timers.create(() => this.step(run)) };
+    const run: DadRun = { ifindex: ifp.index, addr, remaining: this.rt.settings.of(ifp.index).dadTransmits, nonce, timer: this.rt.timers.create(() => this.step(run)) };
     this.runs.set(addr, run);
     this.rt.counters.dad.started.inc();
     if (ifp.isRunning) this.schedule(run);
@@ -159,8 +198,9 @@ export class Dad {
 
   /** The first probe after a random delay in [0, MAX_RTR_SOLICITATION_DELAY] (RFC 4862 §5.4.2). */
   private schedule(run: DadRun): void {
-    run.remaining = this.rt.config.dadTransmits;
-    run.timer.start(Math.floor(this.rt.config.random() * this.rt.config.dadMaxDelayMs));
+    const settings = this.rt.settings.of(run.ifindex);
+    run.remaining = settings.dadTransmits;
+    run.timer.start(Math.floor(this.rt.config.random() * settings.dadMaxDelayMs));
   }
 
   private step(run: DadRun): void {

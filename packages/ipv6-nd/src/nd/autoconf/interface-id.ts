@@ -12,6 +12,18 @@ export function eui64InterfaceId(mac: Uint8Array): Uint8Array {
 }
 
 /**
+ * Whether the interface identifier of the IPv6 address `bytes` (its last 64 bits) is the modified
+ * EUI-64 of the 48-bit `mac`: an identifier derived from the hardware address.
+ * @internal
+ */
+export function isHardwareDerived(bytes: Uint8Array, mac: Uint8Array | null): boolean {
+  if (mac === null || mac.length !== 6) return false;
+  const iid = eui64InterfaceId(mac);
+  for (let i = 0; i < 8; i++) if (bytes[8 + i] !== iid[i]) return false;
+  return true;
+}
+
+/**
  * Whether a 64-bit interface identifier is reserved (RFC 5453 §3 and the IANA registry): the
  * subnet-router anycast all-zero identifier, the reserved subnet anycast range
  * fdff:ffff:ffff:ff80–ffff, and the proxy-mobile range 0200:5eff:fe00:0000–5212.

@@ -1,4 +1,4 @@
-import { AddressFlags, Ipv6Address, type NetInterface, type PacketBuffer } from '@stack/core';
+import { AddressFlags, formatLinkAddress, Ipv6Address, type NetInterface, type PacketBuffer } from '@stack/core';
 import type { NdHost } from '../../nd-seam.js';
 import type { AddressAutoconf } from '../autoconf/autoconf.js';
 import type { Dad } from '../autoconf/dad.js';
@@ -10,7 +10,6 @@ import type { Redirects } from '../routers/redirects.js';
 import type { RouteInstaller } from '../routers/route-installer.js';
 import type { RouterSolicitor } from '../routers/router-solicitor.js';
 import { isLinkLocalAt, isMulticastAt, isSolicitedNodeAt, isUnspecifiedAt, sameAddress } from '../runtime/address-words.js';
-import { formatLinkAddress } from '../runtime/link-address-text.js';
 import { type NdRuntime, runsNd } from '../runtime/nd-runtime.js';
 import { findOwnIpv6 } from '../runtime/own-addresses.js';
 import {
@@ -69,6 +68,13 @@ export class NdInput {
   }
 
   input(ifp: NetInterface, buf: PacketBuffer, type: number, hopLimit: number, routerAlert: boolean): void {
+    if (this.rt.disabled.has(ifp.index)) {
+      // RFC 4862 §5.4.5: IPv6 is disabled on this interface.
+      this.rt.counters.rx['ipv6-disabled'].inc();
+      ifp.counters.rxDropped++;
+      buf.release();
+      return;
+    }
     if (type === NdMessageType.MLD_QUERY || type === NdMessageType.MLDV1_REPORT || type === NdMessageType.MLDV1_DONE || type === NdMessageType.MLDV2_REPORT) {
       try {
         this.parts.mld.input(ifp, buf, type, hopLimit, routerAlert);
@@ -124,6 +130,7 @@ export class NdInput {
     if (fromUnspecified && !isSolicitedNodeAt(buf.dst, 0)) return 'dad-not-solicited-node';
     if (fromUnspecified && scan.sllaOffset >= 0) return 'unspecified-with-slla';
     this.rt.counters.rx.ns.inc();
+    // §7.2.3: only targets assigned to the interface; a DUPLICATED address is not (RFC 4862 §5.4.5).
     const own = findOwnIpv6(ifp, d, target);
     if (own === undefined) return 'not-our-target';
     if ((own.flags & AddressFlags.TENTATIVE) !== 0) {
@@ -132,7 +139,6 @@ export class NdInput {
       this.parts.dad.conflict(ifp, own, 'solicitation', null);
       return null;
     }
-    if ((own.flags & AddressFlags.DUPLICATED) !== 0) return 'inactive-target';
     if (!fromUnspecified && scan.sllaOffset >= 0) this.parts.neighbours.learn(ifp, buf.src, 0, d, scan.sllaOffset);
     if (!own.isActive(ifp)) return 'inactive-target';
     const link = own.linkAddress(ifp);
@@ -155,12 +161,16 @@ export class NdInput {
     if (isMulticastAt(d, target)) return 'multicast-target';
     if (isMulticastAt(buf.dst, 0) && view.solicited) return 'solicited-to-multicast';
     this.rt.counters.rx.na.inc();
+    // A DUPLICATED address is not found: its owner's advertisements resolve it like any neighbour's.
     const own = findOwnIpv6(ifp, d, target);
     if (own !== undefined) {
       const link = own.linkAddress(ifp);
       const linkLength = ifp.hardwareAddress!.length;
-      // Our own advertisement reflected back to us is not a conflict.
-      if (scan.tllaOffset >= 0 && link !== null && sameBytes(link, d, scan.tllaOffset, linkLength)) return 'own';
+      // Our own advertisement reflected back to us is not a conflict. We never advertise a tentative
+      // address, so for one an NA with our link address comes from a node with the same hardware
+      // address: a conflict (RFC 4862 §5.4.5).
+      const tentative = (own.flags & AddressFlags.TENTATIVE) !== 0;
+      if (!tentative && scan.tllaOffset >= 0 && link !== null && sameBytes(link, d, scan.tllaOffset, linkLength)) return 'own';
       this.parts.dad.conflict(ifp, own, 'advertisement', scan.tllaOffset >= 0 ? formatLinkAddress(d, scan.tllaOffset, linkLength) : null);
       return null;
     }
@@ -201,7 +211,7 @@ export class NdInput {
       const entry = neighbours.find(ifp.index, buf.src, 0);
       if (entry !== undefined) entry.isRouter = true;
     }
-    if (this.host.isRouter() || !this.rt.config.acceptRa) return 'ra-ignored';
+    if (this.host.isRouter() || !this.rt.settings.of(ifp.index).acceptRa) return 'ra-ignored';
     const lifetime = ra.routerLifetime;
     if (lifetime !== 0) this.parts.solicitor.stop(ifp.index);
     this.parts.routers.advertised(ifp, buf.src, 0, lifetime, ra.preference, ra.managed, ra.other);

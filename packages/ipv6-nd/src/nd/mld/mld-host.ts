@@ -161,7 +161,7 @@ export class MldHost {
       if (view.qrv !== 0) state.robustness = view.qrv;
       if (view.qqic !== 0) state.queryIntervalS = mldQueryInterval(view.qqic);
     }
-    if (!this.rt.config.mld) return;
+    if (!this.rt.settings.of(ifp.index).mld) return;
     const delay = Math.floor(this.rt.config.random() * view.maxResponseDelay);
     const due = now + delay;
     if (view.isGeneral) {
@@ -179,7 +179,8 @@ export class MldHost {
   // --- reports ---------------------------------------------------------------------------------
 
   private stateChanged(ifp: NetInterface, state: MldInterface, record: GroupRecord, type: number): void {
-    if (!record.reportable || !this.rt.config.mld || !ifp.isRunning) {
+    const settings = this.rt.settings.of(ifp.index);
+    if (!record.reportable || !settings.mld || !ifp.isRunning) {
       if (record.references === 0) state.groups.delete(record);
       return;
     }
@@ -203,7 +204,7 @@ export class MldHost {
       if (record.references === 0) state.groups.delete(record);
       return;
     }
-    const due = this.rt.stack.clock.now() + Math.max(1, Math.floor(this.rt.config.random() * this.rt.config.mldUnsolicitedReportIntervalMs));
+    const due = this.rt.stack.clock.now() + Math.max(1, Math.floor(this.rt.config.random() * settings.mldUnsolicitedReportIntervalMs));
     if (!(state.changeDue <= due)) state.changeDue = due;
     this.arm(ifp, state);
   }
@@ -212,6 +213,7 @@ export class MldHost {
     const state = this.interfaces.get(ifindex);
     const ifp = this.rt.stack.interfaces.get(ifindex);
     if (state === undefined || ifp === undefined) return;
+    if (!this.rt.settings.of(ifindex).mld) return this.cancelReports(state);
     const now = this.rt.stack.clock.now();
     const v1 = now < state.v1Until;
     const items: ReportItem[] = [];
@@ -248,11 +250,23 @@ export class MldHost {
         if (r.changesLeft > 0) more = true;
         else if (r.references === 0) state.groups.delete(r);
       }
-      if (more) state.changeDue = now + Math.max(1, Math.floor(this.rt.config.random() * this.rt.config.mldUnsolicitedReportIntervalMs));
+      if (more) state.changeDue = now + Math.max(1, Math.floor(this.rt.config.random() * this.rt.settings.of(ifindex).mldUnsolicitedReportIntervalMs));
     }
     this.sender.report(ifp, items);
     for (const g of v1Groups) this.sender.v1(ifp, NdMessageType.MLDV1_REPORT, g);
     this.arm(ifp, state);
+  }
+
+  /** MLD was turned off on the interface: forget every pending report. */
+  private cancelReports(state: MldInterface): void {
+    state.generalDue = NaN;
+    state.changeDue = NaN;
+    for (const r of state.groups.values()) {
+      r.responseDue = NaN;
+      r.changesLeft = 0;
+      if (r.references === 0) state.groups.delete(r);
+    }
+    state.timer?.stop();
   }
 
   private arm(ifp: NetInterface, state: MldInterface): void {

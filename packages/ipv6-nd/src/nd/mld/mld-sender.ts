@@ -17,7 +17,8 @@ export interface ReportItem {
 
 /**
  * Sends MLD messages (RFC 3810 §5): hop limit 1, Router Alert, from a ready link-local address
- * or from :: when there is none yet (§5.2.13). Reports larger than the link MTU are split.
+ * or from :: when there is none yet (§5.2.13). Reports larger than the link MTU are split. Nothing
+ * is sent where IPv6 is disabled (RFC 4862 §5.4.5).
  * @internal
  */
 export class MldSender {
@@ -60,6 +61,10 @@ export class MldSender {
   }
 
   private allocate(ifp: NetInterface, length: number) {
+    if (this.rt.disabled.has(ifp.index)) {
+      this.rt.counters.tx['ipv6-disabled'].inc();
+      return null;
+    }
     const source = readyLinkLocal(ifp);
     if (source === null) this.src.fill(0);
     else source.address.copyTo(this.src, 0);

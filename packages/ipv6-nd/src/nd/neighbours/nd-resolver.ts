@@ -5,9 +5,9 @@ import {
   type NeighbourTransmit,
   type NetInterface,
   type PacketBuffer,
+  parseStaticLinkAddress,
   type Stack,
 } from '@stack/core';
-import { formatLinkAddress, parseLinkAddress } from '../runtime/link-address-text.js';
 import { runsNd } from '../runtime/nd-runtime.js';
 import type { Announcer } from './announcer.js';
 import type { Neighbours } from './neighbours.js';
@@ -42,14 +42,7 @@ export class NdResolver implements NeighbourResolver {
   addStatic(ifindex: number, address: string, linkAddress: string): void {
     const ifp = this.ndInterface(ifindex);
     const value = parseNeighbour(address);
-    const link = parseLinkAddress(linkAddress);
-    const length = ifp.hardwareAddress!.length;
-    if (link === null || link.length !== length) {
-      throw new Error(`linkAddress: "${String(linkAddress)}" is not a ${length}-byte link address for ${ifp.name}`);
-    }
-    if ((length === 6 && (link[0] & 1) !== 0) || link.every((b) => b === 0)) {
-      throw new Error(`linkAddress: ${formatLinkAddress(link)} is not a unicast link address`);
-    }
+    const link = parseStaticLinkAddress(ifp, linkAddress);
     this.neighbours.setStatic(ifp, value.toBytes(), link);
   }
 

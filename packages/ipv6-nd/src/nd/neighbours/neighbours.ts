@@ -1,7 +1,6 @@
-import { type NeighbourInfo, type NeighbourTransmit, type NetInterface, type PacketBuffer } from '@stack/core';
+import { listNeighbours, type NeighbourInfo, type NeighbourTransmit, type NetInterface, type PacketBuffer } from '@stack/core';
 import { isMulticastAt, isUnspecifiedAt } from '../runtime/address-words.js';
 import { formatIpv6Bytes } from '../runtime/ipv6-text.js';
-import { formatLinkAddress } from '../runtime/link-address-text.js';
 import { type NdRuntime, runsNd } from '../runtime/nd-runtime.js';
 import { solicitationSource } from '../runtime/own-addresses.js';
 import { NeighbourCache } from './neighbour-cache.js';
@@ -58,7 +57,7 @@ export class Neighbours {
     if (entry !== undefined) {
       switch (entry.state) {
         case 'incomplete':
-          this.enqueue(ifp, entry, buf, transmit);
+          entry.enqueue(ifp, buf, transmit, this.rt.config.maxQueued, this.rt.counters.cache['queue-overflow']);
           return 0;
         case 'reachable': {
           const now = this.rt.stack.clock.now();
@@ -85,7 +84,7 @@ export class Neighbours {
       created.solicitSource.set(buf.src);
       created.hasSolicitSource = true;
     }
-    this.enqueue(ifp, created, buf, transmit);
+    created.enqueue(ifp, buf, transmit, this.rt.config.maxQueued, this.rt.counters.cache['queue-overflow']);
     this.solicit(ifp, created, false);
     return 0;
   }
@@ -129,7 +128,7 @@ export class Neighbours {
     if (entry.state === 'incomplete') {
       entry.setLinkAddress(link, linkAt);
       this.enterStale(entry);
-      this.flushQueue(ifp, entry);
+      entry.flushQueue(ifp);
       this.observer?.reachabilityChanged(ifp.index, entry);
     } else if (!entry.hasLinkAddress(link, linkAt, entry.linkAddress.length)) {
       entry.setLinkAddress(link, linkAt);
@@ -159,7 +158,7 @@ export class Neighbours {
       entry.isRouter = flags.router;
       if (flags.solicited) this.enterReachable(ifp.index, entry);
       else this.enterStale(entry);
-      this.flushQueue(ifp, entry);
+      entry.flushQueue(ifp);
       this.observer?.reachabilityChanged(ifp.index, entry);
       return true;
     }
@@ -199,7 +198,7 @@ export class Neighbours {
     }
     entry.setLinkAddress(link, 0);
     entry.probes = 0;
-    this.flushQueue(ifp, entry);
+    entry.flushQueue(ifp);
     this.observer?.reachabilityChanged(ifp.index, entry);
   }
 
@@ -229,25 +228,7 @@ export class Neighbours {
   }
 
   list(ifindex?: number): NeighbourInfo[] {
-    const now = this.rt.stack.clock.now();
-    const out: NeighbourInfo[] = [];
-    const caches = [...this.caches.values()].sort((a, b) => a.ifindex - b.ifindex);
-    for (const cache of caches) {
-      if (ifindex !== undefined && cache.ifindex !== ifindex) continue;
-      const entries = cache.values().sort(compareEntries);
-      for (const e of entries) {
-        out.push({
-          ifindex: cache.ifindex,
-          address: formatIpv6Bytes(e.address),
-          linkAddress: e.state === 'incomplete' ? null : formatLinkAddress(e.linkAddress),
-          state: e.state,
-          isRouter: e.isRouter,
-          expiresIn: e.timer !== null && e.timer.active ? e.timer.deadline - now : NaN,
-          queued: e.queue.length,
-        });
-      }
-    }
-    return out;
+    return listNeighbours(this.caches.values(), ifindex, this.rt.stack.clock.now());
   }
 
   // --- state machine -----------------------------------------------------------------------------
@@ -341,8 +322,7 @@ export class Neighbours {
     const from = entry.state === 'incomplete' ? 'incomplete' : 'probe';
     const counters = this.rt.counters.cache;
     (from === 'incomplete' ? counters['resolution-failed'] : counters['nud-failed']).inc();
-    const queue = entry.queue.splice(0);
-    entry.transmits.length = 0;
+    const queue = entry.takeQueue();
     this.forget(cache, entry);
     for (const buf of queue) {
       try {
@@ -365,22 +345,6 @@ export class Neighbours {
     }));
   }
 
-  private enqueue(ifp: NetInterface, entry: NdEntry, buf: PacketBuffer, transmit: NeighbourTransmit): void {
-    const dropped = entry.enqueue(buf, transmit, this.rt.config.maxQueued);
-    if (dropped !== null) {
-      ifp.counters.txDropped++;
-      this.rt.counters.cache['queue-overflow'].inc();
-      dropped.release();
-    }
-  }
-
-  private flushQueue(ifp: NetInterface, entry: NdEntry): void {
-    if (entry.queue.length === 0) return;
-    const queue = entry.queue.splice(0);
-    const transmits = entry.transmits.splice(0);
-    for (let i = 0; i < queue.length; i++) transmits[i](ifp, queue[i], entry.linkAddress);
-  }
-
   private forget(cache: NeighbourCache, entry: NdEntry): void {
     if (!cache.delete(entry)) {
       entry.dispose();
@@ -396,8 +360,4 @@ export class Neighbours {
     buf.release();
     return 0;
   }
-}
-
-function compareEntries(a: NdEntry, b: NdEntry): number {
-  return a.w0 !== b.w0 ? a.w0 - b.w0 : a.w1 !== b.w1 ? a.w1 - b.w1 : a.w2 !== b.w2 ? a.w2 - b.w2 : a.w3 - b.w3;
 }

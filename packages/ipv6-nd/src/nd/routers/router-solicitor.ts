@@ -20,8 +20,8 @@ export class RouterSolicitor {
   constructor(private readonly rt: NdRuntime) {}
 
   start(ifp: NetInterface): void {
-    const config = this.rt.config;
-    if (!config.acceptRa || this.rt.host.isRouter() || config.maxRtrSolicitations === 0) return;
+    const settings = this.rt.settings.of(ifp.index);
+    if (!settings.acceptRa || this.rt.host.isRouter() || settings.maxRtrSolicitations === 0 || this.rt.disabled.has(ifp.index)) return;
     let s = this.byInterface.get(ifp.index);
     if (s === undefined) {
       const ifindex = ifp.index;
@@ -29,7 +29,7 @@ export class RouterSolicitor {
       this.byInterface.set(ifp.index, s);
     }
     s.sent = 0;
-    s.timer.start(Math.floor(config.random() * config.maxRtrSolicitationDelayMs));
+    s.timer.start(Math.floor(this.rt.config.random() * settings.maxRtrSolicitationDelayMs));
   }
 
   /** An RA answered (or the interface went away): stop soliciting. */
@@ -53,10 +53,11 @@ export class RouterSolicitor {
     const s = this.byInterface.get(ifindex);
     const ifp = this.rt.stack.interfaces.get(ifindex);
     if (s === undefined || ifp === undefined) return;
-    if (!ifp.isRunning || this.rt.host.isRouter()) return;
+    const settings = this.rt.settings.of(ifindex);
+    if (!ifp.isRunning || this.rt.host.isRouter() || !settings.acceptRa) return;
     this.rt.sender.solicitRouter(ifp, readyLinkLocal(ifp));
     s.sent++;
-    if (s.sent < this.rt.config.maxRtrSolicitations) s.timer.start(this.rt.config.rtrSolicitationIntervalMs);
+    if (s.sent < settings.maxRtrSolicitations) s.timer.start(settings.rtrSolicitationIntervalMs);
     else this.stop(ifindex);
   }
 }

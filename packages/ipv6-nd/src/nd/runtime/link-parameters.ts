@@ -1,4 +1,5 @@
-import type { NdConfig } from '../nd-options.js';
+import type { NdInterfaceConfig } from '../nd-interface-options.js';
+import type { InterfaceSettings } from './interface-settings.js';
 
 /** Re-randomise ReachableTime at least this often even without RAs (RFC 4861 §6.3.4: "every few hours"). */
 const RERANDOMISE_MS = 2 * 3_600_000;
@@ -8,7 +9,8 @@ const MAX_RANDOM_FACTOR = 1.5;
 
 /**
  * The host variables of one interface (RFC 4861 §6.3.2) that RAs may change: CurHopLimit, LinkMTU,
- * BaseReachableTime with its randomised ReachableTime, and RetransTimer.
+ * BaseReachableTime with its randomised ReachableTime, and RetransTimer. The last two start from
+ * the interface's settings.
  * @internal
  */
 export class LinkParameters {
@@ -23,10 +25,11 @@ export class LinkParameters {
 
   constructor(
     readonly ifindex: number,
-    private readonly config: NdConfig,
+    settings: NdInterfaceConfig,
+    private readonly random: () => number,
   ) {
-    this.baseReachableTime = config.reachableTimeMs;
-    this.retransTimer = config.retransTimerMs;
+    this.baseReachableTime = settings.reachableTimeMs;
+    this.retransTimer = settings.retransTimerMs;
   }
 
   /** ReachableTime: BaseReachableTime times a uniform random factor in [0.5, 1.5] (§6.3.2). */
@@ -42,8 +45,14 @@ export class LinkParameters {
     this.rerandomise(now);
   }
 
+  /** The interface's settings changed: they apply now (a later RA may change them again). */
+  configure(settings: NdInterfaceConfig, now: number): void {
+    this.retransTimer = settings.retransTimerMs;
+    this.setBaseReachableTime(settings.reachableTimeMs, now);
+  }
+
   private rerandomise(now: number): void {
-    const factor = MIN_RANDOM_FACTOR + (MAX_RANDOM_FACTOR - MIN_RANDOM_FACTOR) * this.config.random();
+    const factor = MIN_RANDOM_FACTOR + (MAX_RANDOM_FACTOR - MIN_RANDOM_FACTOR) * this.random();
     this.reachable = Math.max(1, Math.round(this.baseReachableTime * factor));
     this.computedAt = now;
   }
@@ -53,12 +62,15 @@ export class LinkParameters {
 export class LinkParameterTable {
   private readonly byIndex = new Map<number, LinkParameters>();
 
-  constructor(private readonly config: NdConfig) {}
+  constructor(
+    private readonly settings: InterfaceSettings,
+    private readonly random: () => number,
+  ) {}
 
   of(ifindex: number): LinkParameters {
     let p = this.byIndex.get(ifindex);
     if (p === undefined) {
-      p = new LinkParameters(ifindex, this.config);
+      p = new LinkParameters(ifindex, this.settings.of(ifindex), this.random);
       this.byIndex.set(ifindex, p);
     }
     return p;

@@ -6,7 +6,7 @@ const RX = [
   'multicast-target', 'unspecified-with-slla', 'dad-not-solicited-node', 'solicited-to-multicast',
   'ra-not-link-local', 'redirect-not-link-local', 'redirect-not-first-hop', 'redirect-multicast-destination', 'redirect-bad-target',
   'not-nd-interface', 'unknown-target', 'not-our-target', 'inactive-target', 'tentative-target', 'own', 'static-mismatch',
-  'rs-ignored', 'ra-ignored', 'redirect-ignored', 'unknown-type', 'errors',
+  'rs-ignored', 'ra-ignored', 'redirect-ignored', 'unknown-type', 'ipv6-disabled', 'errors',
 ] as const;
 
 const RX_DESCRIPTIONS: Partial<Record<(typeof RX)[number], string>> = {
@@ -37,10 +37,11 @@ const RX_DESCRIPTIONS: Partial<Record<(typeof RX)[number], string>> = {
   'ra-ignored': 'RAs not used for configuration: router, or acceptRa off',
   'redirect-ignored': 'redirects ignored: this node is a router',
   'unknown-type': 'messages of a type ND does not handle',
+  'ipv6-disabled': 'ND and MLD messages dropped: IPv6 is disabled on the interface (RFC 4862 §5.4.5)',
   errors: 'messages whose processing failed inside ND (a bug): dropped',
 };
 
-const TX = ['ns', 'na', 'rs', 'dad-ns', 'unsolicited-na', 'alloc-failed', 'no-source'] as const;
+const TX = ['ns', 'na', 'rs', 'dad-ns', 'unsolicited-na', 'alloc-failed', 'no-source', 'ipv6-disabled'] as const;
 const TX_DESCRIPTIONS: Partial<Record<(typeof TX)[number], string>> = {
   ns: 'neighbour solicitations sent for resolution and unreachability detection',
   na: 'solicited neighbour advertisements sent',
@@ -49,6 +50,7 @@ const TX_DESCRIPTIONS: Partial<Record<(typeof TX)[number], string>> = {
   'unsolicited-na': 'unsolicited neighbour advertisements sent (RFC 4861 §7.2.6)',
   'alloc-failed': 'ND messages not sent: the IPv6 layer could not allocate them',
   'no-source': 'solicitations not sent: no usable source address on the interface',
+  'ipv6-disabled': 'ND and MLD messages not sent: IPv6 is disabled on the interface (RFC 4862 §5.4.5)',
 };
 
 const CACHE = ['queue-overflow', 'unresolved', 'evicted', 'full', 'resolution-failed', 'nud-failed', 'moved', 'created', 'unsupported-link', 'bad-next-hop'] as const;
@@ -65,12 +67,13 @@ const CACHE_DESCRIPTIONS: Partial<Record<(typeof CACHE)[number], string>> = {
   'bad-next-hop': 'packets dropped: multicast or unspecified next hop handed to the resolver',
 };
 
-const DAD = ['started', 'succeeded', 'duplicates', 'conflicts-after-dad', 'retries', 'held-elsewhere'] as const;
+const DAD = ['started', 'succeeded', 'duplicates', 'conflicts-after-dad', 'retries', 'held-elsewhere', 'interface-disabled'] as const;
 const DAD_DESCRIPTIONS: Partial<Record<(typeof DAD)[number], string>> = {
   duplicates: 'tentative addresses found in use by another node: marked DUPLICATED (RFC 4862 §5.4.5)',
   'conflicts-after-dad': 'addresses that had passed DAD claimed by another node: reported, kept',
   retries: 'replacement stable addresses tried after a duplicate (RFC 7217 §6)',
   'held-elsewhere': 'claims on an address its arbiter holds inactive here (a CARP backup): not a conflict',
+  'interface-disabled': 'interfaces whose IPv6 was disabled: their hardware-derived link-local address was duplicated (RFC 4862 §5.4.5)',
 };
 const RA = ['prefix-link-local', 'prefix-bad-lifetimes', 'prefix-bad-length', 'routers-full', 'prefixes-full', 'mtu-ignored', 'slaac-formed', 'slaac-refreshed', 'two-hour-rule', 'redirects-accepted', 'redirects-full'] as const;
 const RA_DESCRIPTIONS: Partial<Record<(typeof RA)[number], string>> = {

@@ -1,6 +1,7 @@
 import { type InterfaceAddress, type NetInterface, type PacketBuffer, writeSolicitedNodeMulticast } from '@stack/core';
 import type { NdHost } from '../../nd-seam.js';
 import { NaFlags, ND_HOP_LIMIT, NdMessageType, NdOptionType } from '../wire/index.js';
+import type { DisabledInterfaces } from './disabled-interfaces.js';
 import type { NdCounters } from './nd-counters.js';
 
 const ALL_ROUTERS = Uint8Array.of(0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
@@ -14,7 +15,8 @@ function linkOptionLength(length: number): number {
 /**
  * Builds and sends the ND messages this node originates (NS, NA, RS) through the IPv6 layer,
  * with hop limit 255 (RFC 4861 §6.1, §7.1). Reuses its address scratch space; allocation beyond
- * the packet buffer happens only in the IPv6 layer.
+ * the packet buffer happens only in the IPv6 layer. Sends nothing on an interface where IPv6 is
+ * disabled (RFC 4862 §5.4.5).
  * @internal
  */
 export class NdSender {
@@ -24,6 +26,7 @@ export class NdSender {
   constructor(
     private readonly host: NdHost,
     private readonly counters: NdCounters,
+    private readonly disabled: DisabledInterfaces,
   ) {}
 
   /**
@@ -96,6 +99,10 @@ export class NdSender {
 
   /** A buffer from the IPv6 layer for a message from `this.src` to `this.dst`, or null (counted). */
   private allocate(ifp: NetInterface, length: number, hopLimit: number, routerAlert: boolean): PacketBuffer | null {
+    if (this.disabled.has(ifp.index)) {
+      this.counters.tx['ipv6-disabled'].inc();
+      return null;
+    }
     const buf = this.host.allocateIcmp(ifp, this.src, this.dst, length, hopLimit, routerAlert);
     if (typeof buf === 'string') {
       this.counters.tx['alloc-failed'].inc();

@@ -1,11 +1,16 @@
 import { AddressFlags, type InterfaceAddress, type NetInterface } from '@stack/core';
 
-/** The IPv6 address at `bytes[at..at+16)` configured on `ifp`, or undefined. Allocation-free. @internal */
+/**
+ * The IPv6 address at `bytes[at..at+16)` that `ifp` claims: configured there and not DUPLICATED
+ * (tentative and arbiter-held ones included), or undefined. A duplicated address belongs to the
+ * node that defended it (RFC 4862 §5.4.5): ND treats it as any other node's. Allocation-free.
+ * @internal
+ */
 export function findOwnIpv6(ifp: NetInterface, bytes: Uint8Array, at: number): InterfaceAddress | undefined {
   const addrs = ifp.addresses;
   for (let i = 0; i < addrs.length; i++) {
     const a = addrs[i];
-    if (a.address.family === 'ipv6' && a.address.equalsBytes(bytes, at)) return a;
+    if (a.address.family === 'ipv6' && a.address.equalsBytes(bytes, at)) return (a.flags & AddressFlags.DUPLICATED) === 0 ? a : undefined;
   }
   return undefined;
 }

@@ -1,14 +1,20 @@
-/** ICMPv6 message types of neighbour discovery (RFC 4861 §4) and MLD (RFC 2710, RFC 3810 §5). @public */
+import { Icmpv6Type } from '../../wire/icmpv6-constants.js';
+
+/**
+ * ICMPv6 message types of neighbour discovery (RFC 4861 §4) and MLD (RFC 2710, RFC 3810 §5): the
+ * ones of {@link Icmpv6Type} that the IPv6 layer hands to ND.
+ * @public
+ */
 export const NdMessageType = {
-  MLD_QUERY: 130,
-  MLDV1_REPORT: 131,
-  MLDV1_DONE: 132,
-  ROUTER_SOLICITATION: 133,
-  ROUTER_ADVERTISEMENT: 134,
-  NEIGHBOR_SOLICITATION: 135,
-  NEIGHBOR_ADVERTISEMENT: 136,
-  REDIRECT: 137,
-  MLDV2_REPORT: 143,
+  MLD_QUERY: Icmpv6Type.MLD_QUERY,
+  MLDV1_REPORT: Icmpv6Type.MLD_REPORT,
+  MLDV1_DONE: Icmpv6Type.MLD_DONE,
+  ROUTER_SOLICITATION: Icmpv6Type.ROUTER_SOLICITATION,
+  ROUTER_ADVERTISEMENT: Icmpv6Type.ROUTER_ADVERTISEMENT,
+  NEIGHBOR_SOLICITATION: Icmpv6Type.NEIGHBOR_SOLICITATION,
+  NEIGHBOR_ADVERTISEMENT: Icmpv6Type.NEIGHBOR_ADVERTISEMENT,
+  REDIRECT: Icmpv6Type.REDIRECT,
+  MLDV2_REPORT: Icmpv6Type.MLDV2_REPORT,
 } as const;
 
 /** ND option types (RFC 4861 §4.6, RFC 3971 §5.3.2 nonce, RFC 4191 route information, RFC 8106). @public */

@@ -1,4 +1,8 @@
-import { maskAddress, RouteFlags, type Disposer, type InterfaceAddress, type InterfaceTable, type RouteTables } from '@stack/core';
+import { maskAddress } from '../addr/index.js';
+import { RouteFlags, type RouteTables } from '../contracts/route-table.js';
+import type { Disposer } from '../engine/disposer.js';
+import type { InterfaceAddress } from '../engine/interface-address.js';
+import type { InterfaceTable } from '../engine/interface-table.js';
 
 interface Installed {
   readonly dispose: Disposer;
@@ -6,10 +10,11 @@ interface Installed {
 }
 
 /**
- * Connected routes for IPv6 interface addresses: one route per (prefix, interface), shared by every
- * address of that prefix on the interface, removed with the last of them. Link-local prefixes get
- * none: fe80::/10 is on every link, so those destinations are sent with an explicit interface
- * (RFC 4007 §6) rather than routed.
+ * Connected routes for a network protocol's interface addresses (DESIGN.md §6): one route per
+ * (prefix, interface), shared by every address of that prefix on the interface and removed with
+ * the last of them; into every FIB, or only the interface's when `allFibs` is false. `applies`
+ * picks the addresses that get one (a family's, and IPv6 leaves out link-local ones).
+ * @public
  */
 export class ConnectedRoutes {
   private readonly installed = new Map<string, Installed>();
@@ -18,10 +23,12 @@ export class ConnectedRoutes {
     private readonly routes: RouteTables,
     private readonly interfaces: InterfaceTable,
     private readonly allFibs: boolean,
+    private readonly applies: (addr: InterfaceAddress) => boolean,
   ) {}
 
+  /** An address was configured. */
   add(addr: InterfaceAddress): void {
-    if (!applies(addr)) return;
+    if (!this.applies(addr)) return;
     const key = keyOf(addr);
     const entry = this.installed.get(key);
     if (entry !== undefined) {
@@ -38,8 +45,9 @@ export class ConnectedRoutes {
     this.installed.set(key, { dispose, count: 1 });
   }
 
+  /** An address was removed. */
   remove(addr: InterfaceAddress): void {
-    if (!applies(addr)) return;
+    if (!this.applies(addr)) return;
     const key = keyOf(addr);
     const entry = this.installed.get(key);
     if (entry === undefined || --entry.count > 0) return;
@@ -47,15 +55,11 @@ export class ConnectedRoutes {
     entry.dispose();
   }
 
-  /** Remove every route this module installed. */
+  /** Remove every route installed. */
   clear(): void {
     for (const entry of this.installed.values()) entry.dispose();
     this.installed.clear();
   }
-}
-
-function applies(addr: InterfaceAddress): boolean {
-  return addr.address.family === 'ipv6' && !addr.address.isLinkLocal();
 }
 
 function keyOf(addr: InterfaceAddress): string {

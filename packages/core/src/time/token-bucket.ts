@@ -1,8 +1,10 @@
-import type { Clock } from '@stack/core';
+import type { Clock } from './clock.js';
 
 /**
- * A token bucket on the stack clock: `burst` tokens, refilled at `perSecond`. Limits the rate of
- * ICMPv6 error messages (RFC 4443 §2.4 (f)).
+ * A token bucket on a stack's clock: `burst` tokens, refilled at `perSecond`. Rate-limits what a
+ * protocol emits unprompted, such as ICMP errors (RFC 1812 §4.3.2.8, RFC 4443 §2.4 (f)).
+ * Allocation-free.
+ * @public
  */
 export class TokenBucket {
   private tokens: number;
