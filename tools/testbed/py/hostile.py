@@ -246,9 +246,18 @@ class Cases:
         # a first fragment of n different datagrams, none ever completed
         return [self.frag(self.next_id(), 0, icmp_echo(data=b"J" * 1392), True) for _ in range(n)]
 
-    def frag_memory(self, n):
-        # a fragment near the end of each of n datagrams: storage for ~64 KB each
+    def frag_far(self, n):
+        # one fragment near the end of each of n datagrams: it costs its own size, not ~64 KB
         return [self.frag(self.next_id(), 64000, b"K" * 1400, True) for _ in range(n)]
+
+    def frag_memory(self, n):
+        # n fragments of 1400 bytes, 20 per datagram (28 KB held each), never completed
+        out = []
+        for i in range(n):
+            if i % 20 == 0:
+                ident = self.next_id()
+            out.append(self.frag(ident, (i % 20) * 1400, b"M" * 1400, True))
+        return out
 
     # ARP
     def arp(self, n, pad=0, hrd=1, pro=0x0800, hln=6, pln=4, op=1, sha=None, spa=None, tha=b"\0" * 6, tpa=None,

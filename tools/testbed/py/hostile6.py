@@ -327,8 +327,18 @@ class Cases:
     def frag6_endless_many(self, n):
         return [self.frag(self.next_id(), 0, self.echo_bytes(b"J" * 1392), True) for _ in range(n)]
 
-    def frag6_memory(self, n):
+    def frag6_far(self, n):
+        # one fragment near the end of each of n packets: it costs its own size, not ~64 KB
         return [self.frag(self.next_id(), 64000, b"K" * 1400, True) for _ in range(n)]
+
+    def frag6_memory(self, n):
+        # n fragments of 1400 bytes, 20 per packet (28 KB held each), never completed
+        out = []
+        for i in range(n):
+            if i % 20 == 0:
+                ident = self.next_id()
+            out.append(self.frag(ident, (i % 20) * 1400, b"M" * 1400, True))
+        return out
 
     def frag6_atomic(self, n):
         # RFC 6946: a fragment header with offset 0 and M clear is a whole packet: answered
