@@ -17,11 +17,11 @@ class NextHopEntry implements NextHop {
   readonly flags: number;
   readonly mtu: number;
   /** @internal */
-  readonly key: string;
+  readonly key: string | number;
   /** @internal Routes (and groups) that use it. */
   refs = 0;
 
-  constructor(id: number, key: string, family: AddressFamily, gateway: IpAddress | null, ifindex: number, flags: number, mtu: number) {
+  constructor(id: number, key: string | number, family: AddressFamily, gateway: IpAddress | null, ifindex: number, flags: number, mtu: number) {
     this.id = id;
     this.key = key;
     this.family = family;
@@ -59,6 +59,18 @@ function gatewayKey(gateway: IpAddress | null): string {
   return gateway.family === 'ipv4' ? String(gateway.value) : `${gateway.w0},${gateway.w1},${gateway.w2},${gateway.w3}`;
 }
 
+/**
+ * The interning key of a next hop: a number when it fits in 53 bits (no or an IPv4 gateway,
+ * ifindex < 4096, no MTU: the common case, and no string to build), else a text.
+ */
+function hopKey(spec: NextHopSpec): string | number {
+  const g = spec.gateway;
+  if (spec.mtu === 0 && spec.ifindex < 4096 && spec.flags < 128 && (g === null || g.family === 'ipv4')) {
+    return (((g === null ? 0 : g.value) * 4096 + spec.ifindex) * 128 + spec.flags) * 4 + (g === null ? 2 : 0) + (spec.family === 'ipv6' ? 1 : 0);
+  }
+  return `${gatewayKey(g)}|${spec.ifindex}|${spec.flags}|${spec.mtu}|${spec.family}`;
+}
+
 /** Murmur3's 32-bit finaliser: a cheap, well-mixed integer hash. */
 function mix32(h: number): number {
   h ^= h >>> 16;
@@ -76,13 +88,13 @@ function mix32(h: number): number {
 export class NextHopTable {
   private readonly hops: (NextHopEntry | undefined)[] = [];
   private readonly groups: (Group | undefined)[] = [];
-  private readonly byKey = new Map<string, number>();
+  private readonly byKey = new Map<string | number, number>();
   private readonly freeHops: number[] = [];
   private readonly freeGroups: number[] = [];
 
   /** Intern a next hop and take a reference to it. */
   acquire(spec: NextHopSpec): number {
-    const key = `${gatewayKey(spec.gateway)}|${spec.ifindex}|${spec.flags}|${spec.mtu}|${spec.family}`;
+    const key = hopKey(spec);
     const known = this.byKey.get(key);
     if (known !== undefined) {
       this.hops[known]!.refs++;

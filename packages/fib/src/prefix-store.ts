@@ -8,16 +8,12 @@ const CLASS_CAPACITY: readonly number[] = (() => {
 })();
 
 /**
- * The routes of one FIB and one address family, kept as sorted entries in typed arrays.
+ * Prefixes of one family kept sorted in typed arrays: the short prefixes of a FIB (those no longer
+ * than the direct-pointing level of its trie; the longer ones live in the control trie).
  *
  * Entries are grouped by "chunk" (the top `chunkBits` bits of the prefix) and sorted inside a chunk
- * by (address, length), so the prefixes under any aligned region are contiguous. That order serves
- * three jobs at once: exact prefix lookup for the control plane, ordered listing for `netstat -r`,
- * and the input of a partial trie rebuild after a change.
- *
- * An entry is `words` key words followed by four words: length | source id << 8, next-hop id,
- * metric, and the index of further routes to the same prefix (-1 when there are none). The inline
- * route is always the installed (best) one; the others wait in the `extras` list.
+ * by (address, length), so the prefixes under any aligned region are contiguous. An entry is
+ * `words` key words and one word `length | routeSet << 8`.
  */
 export class PrefixStore {
   /** 32-bit words per key: 1 for IPv4, 4 for IPv6. */
@@ -25,8 +21,6 @@ export class PrefixStore {
   /** Words per entry. */
   readonly entrySize: number;
   readonly chunkBits: number;
-  /** Longest prefix length of the family (32 or 128). */
-  readonly maxLength: number;
   /** Word offset of each chunk's block in `data`. */
   readonly chunkOffset: Int32Array;
   /** Entries in each chunk. */
@@ -36,34 +30,28 @@ export class PrefixStore {
   /** Number of prefixes of each length (lets searches skip lengths that are absent). */
   readonly lengthCount: Int32Array;
   data: Int32Array;
-  /** Further routes to a prefix: [source id, next hop, metric, next index] per record. */
-  extras: Int32Array;
   /** Number of prefixes. */
   size = 0;
   private used = 0;
   private readonly freeBlocks: number[][] = [];
-  private extrasUsed = 0;
-  private extrasFree = -1;
   private readonly probe: Int32Array;
 
   constructor(words: number, chunkBits: number) {
     this.words = words;
-    this.entrySize = words + 4;
+    this.entrySize = words + 1;
     this.chunkBits = chunkBits;
-    this.maxLength = words * 32;
     const chunks = 1 << chunkBits;
     this.chunkOffset = new Int32Array(chunks);
     this.chunkCount = new Int32Array(chunks);
     this.chunkClass = new Int8Array(chunks).fill(-1);
-    this.lengthCount = new Int32Array(this.maxLength + 1);
-    this.data = new Int32Array(1024);
-    this.extras = new Int32Array(64);
+    this.lengthCount = new Int32Array(words * 32 + 1);
+    this.data = new Int32Array(64);
     this.probe = new Int32Array(words);
     for (let i = 0; i < CLASS_CAPACITY.length; i++) this.freeBlocks.push([]);
   }
 
   chunkOf(key: ArrayLike<number>, offset: number): number {
-    return key[offset] >>> (32 - this.chunkBits);
+    return this.chunkBits === 0 ? 0 : key[offset] >>> (32 - this.chunkBits);
   }
 
   /** Word offset of entry `index` of chunk `chunk`. */
@@ -75,29 +63,13 @@ export class PrefixStore {
     return this.data[pos + this.words] & 0xff;
   }
 
-  sourceAt(pos: number): number {
+  routeSetAt(pos: number): number {
     return this.data[pos + this.words] >>> 8;
   }
 
-  nextHopAt(pos: number): number {
-    return this.data[pos + this.words + 1];
-  }
-
-  metricAt(pos: number): number {
-    return this.data[pos + this.words + 2];
-  }
-
-  moreAt(pos: number): number {
-    return this.data[pos + this.words + 3];
-  }
-
-  setRoute(pos: number, source: number, nextHop: number, metric: number, more: number): void {
+  setRouteSet(pos: number, set: number): void {
     const d = this.data;
-    const w = this.words;
-    d[pos + w] = (d[pos + w] & 0xff) | (source << 8);
-    d[pos + w + 1] = nextHop;
-    d[pos + w + 2] = metric;
-    d[pos + w + 3] = more;
+    d[pos + this.words] = (d[pos + this.words] & 0xff) | (set << 8);
   }
 
   /** Index of the first entry of `chunk` that is not less than (key, length). */
@@ -116,6 +88,7 @@ export class PrefixStore {
 
   /** Word offset of the entry for exactly (key, length), or -1. The key must already be masked. */
   find(key: ArrayLike<number>, offset: number, length: number): number {
+    if (this.lengthCount[length] === 0) return -1;
     const chunk = this.chunkOf(key, offset);
     const i = this.lowerBound(chunk, key, offset, length);
     if (i >= this.chunkCount[chunk]) return -1;
@@ -129,7 +102,7 @@ export class PrefixStore {
    */
   findCovering(key: ArrayLike<number>, offset: number, maxLength: number): number {
     const probe = this.probe;
-    for (let len = maxLength; len >= 0; len--) {
+    for (let len = Math.min(maxLength, this.lengthCount.length - 1); len >= 0; len--) {
       if (this.lengthCount[len] === 0) continue;
       for (let w = 0; w < this.words; w++) probe[w] = maskWord(key[offset + w], w, len);
       const pos = this.find(probe, 0, len);
@@ -138,8 +111,33 @@ export class PrefixStore {
     return -1;
   }
 
-  /** Insert a new entry (which must not exist) and return its word offset; route fields are unset. */
-  insert(key: ArrayLike<number>, offset: number, length: number): number {
+  /**
+   * Call `visit` with the word offset of every entry longer than `length` inside the region of
+   * `key`'s first `length` bits, in order.
+   */
+  scanRegion(key: ArrayLike<number>, offset: number, length: number, visit: (pos: number) => void): void {
+    const probe = this.probe;
+    for (let w = 0; w < this.words; w++) probe[w] = maskWord(key[offset + w], w, length);
+    const first = this.chunkOf(probe, 0);
+    const span = length >= this.chunkBits ? 1 : 1 << (this.chunkBits - length);
+    const size = this.entrySize;
+    for (let c = first; c < first + span; c++) {
+      const count = this.chunkCount[c];
+      if (count === 0) continue;
+      let i = 0;
+      let end = count;
+      if (span === 1) {
+        i = this.lowerBound(c, probe, 0, length + 1);
+        for (let w = 0; w < this.words; w++) probe[w] = key[offset + w] | ~maskWord(-1, w, length);
+        end = this.lowerBound(c, probe, 0, 255);
+      }
+      const base = this.chunkOffset[c];
+      for (; i < end; i++) if ((this.data[base + i * size + this.words] & 0xff) > length) visit(base + i * size);
+    }
+  }
+
+  /** Insert a new entry (which must not exist) and return its word offset. */
+  insert(key: ArrayLike<number>, offset: number, length: number, set: number): number {
     const chunk = this.chunkOf(key, offset);
     const index = this.lowerBound(chunk, key, offset, length);
     const count = this.chunkCount[chunk];
@@ -151,15 +149,14 @@ export class PrefixStore {
     const d = this.data;
     if (index < count) d.copyWithin(pos + size, pos, base + count * size);
     for (let w = 0; w < this.words; w++) d[pos + w] = key[offset + w];
-    d[pos + this.words] = length;
-    d[pos + this.words + 3] = -1;
+    d[pos + this.words] = length | (set << 8);
     this.chunkCount[chunk] = count + 1;
     this.lengthCount[length]++;
     this.size++;
     return pos;
   }
 
-  /** Remove the entry at word offset `pos` (its extras must have been released). */
+  /** Remove the entry at word offset `pos`. */
   remove(pos: number): void {
     const chunk = this.chunkOf(this.data, pos);
     const base = this.chunkOffset[chunk];
@@ -175,32 +172,6 @@ export class PrefixStore {
     }
   }
 
-  /** Allocate an extra-route record. */
-  allocExtra(source: number, nextHop: number, metric: number, next: number): number {
-    let i = this.extrasFree;
-    if (i >= 0) {
-      this.extrasFree = this.extras[i * 4 + 3];
-    } else {
-      i = this.extrasUsed++;
-      if (i * 4 + 4 > this.extras.length) {
-        const grown = new Int32Array(this.extras.length * 2);
-        grown.set(this.extras);
-        this.extras = grown;
-      }
-    }
-    const e = this.extras;
-    e[i * 4] = source;
-    e[i * 4 + 1] = nextHop;
-    e[i * 4 + 2] = metric;
-    e[i * 4 + 3] = next;
-    return i;
-  }
-
-  freeExtra(i: number): void {
-    this.extras[i * 4 + 3] = this.extrasFree;
-    this.extrasFree = i;
-  }
-
   /** Give back the unused tail of the entry array (after a bulk load). */
   trim(): void {
     if (this.data.length > this.used * 1.125 + 1024) this.data = this.data.slice(0, this.used + 1024);
@@ -208,14 +179,7 @@ export class PrefixStore {
 
   /** Bytes held by the typed arrays of this store. */
   byteLength(): number {
-    return (
-      this.data.byteLength +
-      this.extras.byteLength +
-      this.chunkOffset.byteLength +
-      this.chunkCount.byteLength +
-      this.chunkClass.byteLength +
-      this.lengthCount.byteLength
-    );
+    return this.data.byteLength + this.chunkOffset.byteLength + this.chunkCount.byteLength + this.chunkClass.byteLength + this.lengthCount.byteLength;
   }
 
   /** Compare the entry at `pos` with (key, length): address first (unsigned), then length. */

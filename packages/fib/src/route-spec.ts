@@ -28,9 +28,19 @@ export interface ValidRoute {
   readonly members: readonly ValidMember[];
 }
 
-/** The key words of an address. */
-export function addressKey(address: IpAddress): Int32Array {
-  return address.family === 'ipv4' ? Int32Array.of(address.value | 0) : Int32Array.of(address.w0 | 0, address.w1 | 0, address.w2 | 0, address.w3 | 0);
+/** The key words of an address (written into `into` when it is given and long enough). */
+export function addressKey(address: IpAddress, into?: Int32Array): Int32Array {
+  if (address.family === 'ipv4') {
+    const key = into ?? new Int32Array(1);
+    key[0] = address.value | 0;
+    return key;
+  }
+  const key = into !== undefined && into.length >= 4 ? into : new Int32Array(4);
+  key[0] = address.w0 | 0;
+  key[1] = address.w1 | 0;
+  key[2] = address.w2 | 0;
+  key[3] = address.w3 | 0;
+  return key;
 }
 
 /** The address whose key words start at `key[offset]`. */
@@ -43,16 +53,16 @@ function isAddress(a: unknown): a is IpAddress {
 }
 
 /**
- * Check a prefix and return its key words.
+ * Check a prefix and return its key words (in `into` when given: 1 word for IPv4, 4 for IPv6).
  * @throws RouteError naming `prefix` or `prefixLength`.
  */
-export function validatePrefix(prefix: IpAddress, prefixLength: number): Int32Array {
+export function validatePrefix(prefix: IpAddress, prefixLength: number, into?: Int32Array): Int32Array {
   if (!isAddress(prefix)) throw new RouteError('prefix', `prefix must be an Ipv4Address or Ipv6Address, got ${String(prefix)}`);
   const max = prefix.family === 'ipv4' ? 32 : 128;
   if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > max) {
     throw new RouteError('prefixLength', `prefix length ${String(prefixLength)} is out of range for ${prefix.family} (0..${max})`);
   }
-  const key = addressKey(prefix);
+  const key = addressKey(prefix, into !== undefined && into.length === (prefix.family === 'ipv4' ? 1 : 4) ? into : undefined);
   for (let w = 0; w < key.length; w++) {
     if (maskWord(key[w], w, prefixLength) !== key[w]) {
       for (let i = 0; i < key.length; i++) key[i] = maskWord(key[i], i, prefixLength);
@@ -79,12 +89,13 @@ function checkInteger(value: unknown, field: string, min: number, max: number, f
 }
 
 /**
- * Validate a route and normalise it. Throws before anything is changed.
+ * Validate a route and normalise it. Throws before anything is changed. The key is written into
+ * `keys[0]` (IPv4) or `keys[1]` (IPv6) when given (scratch arrays of the caller), else allocated.
  * @throws RouteError naming the offending field.
  */
-export function validateRoute(spec: RouteSpec): ValidRoute {
+export function validateRoute(spec: RouteSpec, keys?: readonly [Int32Array, Int32Array]): ValidRoute {
   if (spec === null || typeof spec !== 'object') throw new RouteError('route', 'route must be an object');
-  const key = validatePrefix(spec.prefix, spec.prefixLength);
+  const key = validatePrefix(spec.prefix, spec.prefixLength, keys === undefined || spec.prefix === null || typeof spec.prefix !== 'object' ? undefined : spec.prefix.family === 'ipv4' ? keys[0] : keys[1]);
   const family = spec.prefix.family;
   let flags = checkInteger(spec.flags, 'flags', 0, MAX_INT31, 0);
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new RouteError('flags', `unknown route flag bits 0x${(flags & ~KNOWN_FLAGS).toString(16)}`);

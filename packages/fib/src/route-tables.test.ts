@@ -173,6 +173,23 @@ describe('ECMP', () => {
     expect(t.get(0, ip('10.2.3.4'))!.multipath.map((m) => m.ifindex)).toEqual([2, 3]);
   });
 
+  it('selects members in IPv6 bursts as in single lookups', () => {
+    const t = createRouteTables();
+    t.add(0, { ...pfx('2001:db8::/32'), ifindex: 1, multipath: [{ ifindex: 2 }, { ifindex: 3 }] });
+    t.add(0, { ...pfx('2001:db8:5::/48'), ifindex: 4 });
+    const count = 40;
+    const addrs = new Uint8Array(count * 16);
+    const hashes = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      addrs.set(bytes6(i % 5 === 0 ? '2001:db8:5::1' : i % 7 === 0 ? '2002::1' : `2001:db8:${i}::1`), i * 16);
+      hashes[i] = Math.imul(i + 1, 0x9e3779b1) >>> 0;
+    }
+    const out = new Int32Array(count);
+    t.lookup6Burst(0, addrs, out, count, hashes);
+    for (let i = 0; i < count; i++) expect(out[i]).toBe(t.lookup6(0, addrs, i * 16, hashes[i]));
+    expect(new Set([...out].filter((id) => id >= 0).map((id) => t.nextHop(id).ifindex))).toEqual(new Set([1, 2, 3, 4]));
+  });
+
   it('honours weights', () => {
     const t = createRouteTables();
     t.add(0, { ...pfx('10.0.0.0/8'), ifindex: 1, multipath: [{ ifindex: 2, weight: 3 }] });

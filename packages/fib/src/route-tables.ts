@@ -1,10 +1,13 @@
 import { Ipv4Address, Ipv6Address, RouteError, RouteFlags } from '@stack/core';
 import type { AddressFamily, Disposer, IpAddress, NextHop, RouteChangeEvent, RouteInfo, RouteSpec, RouteTables } from '@stack/core';
-import { Fib, type FamilyTable } from './family-table.js';
-import type { LpmTrie } from './lpm-trie.js';
+import type { FamilyTable } from './family-table.js';
+import { Fib } from './fib.js';
+import type { LookupTrie } from './lookup-trie.js';
 import { GROUP_BASE, NextHopTable } from './next-hops.js';
+import { RouteSetTable, type RouteCandidate } from './route-sets.js';
+import { maskWord } from './bits.js';
 import { addressFromKey, addressKey, validatePrefix, validateRoute, type ValidRoute } from './route-spec.js';
-import { trieLookup4, trieLookup4Burst, trieLookup6, trieLookup6Words } from './trie-lookup.js';
+import { trieLookup4, trieLookup4Burst, trieLookup6, trieLookup6Burst, trieLookup6Words } from './trie-lookup.js';
 
 /**
  * Options of {@link createRouteTables}.
@@ -33,16 +36,9 @@ export interface FibMemory {
   /** What lookups read (trie arrays), per family. */
   readonly lookup4: number;
   readonly lookup6: number;
-  /** The control plane (sorted prefix store), per family. */
+  /** The control plane (prefix store, control trie, leaf codes), per family. */
   readonly control4: number;
   readonly control6: number;
-}
-
-/** A route to one prefix from one source, as the control plane handles it. */
-interface Candidate {
-  readonly source: number;
-  readonly nextHop: number;
-  readonly metric: number;
 }
 
 /** A connected route registration, replayed into FIBs created later. */
@@ -62,14 +58,16 @@ const MAX_FIB = 0xffff;
 export class FibSet implements RouteTables {
   /** Next hops and ECMP groups, shared by every FIB. */
   private readonly hops = new NextHopTable();
+  /** Interned per-prefix route sets, shared by every FIB. */
+  private readonly sets = new RouteSetTable(this.hops);
   private readonly tables = new Map<number, Fib>();
-  /** Tries by FIB id, for the lookup paths (holes for absent FIBs). */
-  private readonly tries4: (LpmTrie | undefined)[] = [];
-  private readonly tries6: (LpmTrie | undefined)[] = [];
+  /** Lookup tries by FIB id, for the lookup paths (holes for absent FIBs). */
+  private readonly tries4: (LookupTrie | undefined)[] = [];
+  private readonly tries6: (LookupTrie | undefined)[] = [];
   private readonly sourceNames: string[] = [];
   private readonly sourceIds = new Map<string, number>();
   private readonly connected = new Set<ConnectedRoute>();
-  private readonly dirty = new Set<LpmTrie>();
+  private readonly dirty = new Set<FamilyTable>();
   private pending: RouteChangeEvent[] = [];
   private batchDepth = 0;
   private readonly addAddrAllFibs: boolean;
@@ -77,6 +75,9 @@ export class FibSet implements RouteTables {
   private readonly wantsEvents: (() => boolean) | undefined;
   private readonly topBits4: number;
   private readonly topBits6: number;
+  private readonly found = new Int32Array(1);
+  /** Scratch prefix keys for `add` (IPv4, IPv6); `add` does not keep them past its own call. */
+  private readonly keys: [Int32Array, Int32Array] = [new Int32Array(1), new Int32Array(4)];
 
   constructor(options: RouteTablesOptions = {}) {
     this.addAddrAllFibs = options.addAddrAllFibs ?? true;
@@ -102,7 +103,7 @@ export class FibSet implements RouteTables {
   createFib(fib: number): void {
     if (!Number.isInteger(fib) || fib < 0 || fib > MAX_FIB) throw new RouteError('fib', `FIB id must be an integer in 0..${MAX_FIB}, got ${String(fib)}`);
     if (this.tables.has(fib)) throw new RouteError('fib', `FIB ${fib} already exists`);
-    const table = new Fib(fib, this.topBits4, this.topBits6);
+    const table = new Fib(fib, this.topBits4, this.topBits6, this.sets);
     this.tables.set(fib, table);
     this.tries4[fib] = table.v4.trie;
     this.tries6[fib] = table.v6.trie;
@@ -118,18 +119,12 @@ export class FibSet implements RouteTables {
   deleteFib(fib: number): void {
     const table = this.requireFib(fib);
     if (fib === 0) throw new RouteError('fib', 'FIB 0 cannot be deleted');
-    for (const family of [table.v4, table.v6]) {
-      const store = family.store;
-      for (let c = 0; c < store.chunkCount.length; c++) {
-        for (let i = 0; i < store.chunkCount[c]; i++) {
-          for (const r of this.readRoutes(store, store.entryAt(c, i))) this.hops.release(r.nextHop);
-        }
-      }
-    }
+    for (const family of [table.v4, table.v6]) family.forEach((_key, _length, set) => this.sets.release(set));
     this.tables.delete(fib);
     this.tries4[fib] = undefined;
     this.tries6[fib] = undefined;
-    for (const t of [table.v4.trie, table.v6.trie]) this.dirty.delete(t);
+    this.dirty.delete(table.v4);
+    this.dirty.delete(table.v6);
     for (const c of this.connected) c.fibs.delete(fib);
   }
 
@@ -137,22 +132,21 @@ export class FibSet implements RouteTables {
 
   add(fib: number, route: RouteSpec): void {
     const table = this.requireFib(fib);
-    const r = validateRoute(route);
-    const family = r.family === 'ipv4' ? table.v4 : table.v6;
+    const r = validateRoute(route, this.keys);
+    const ft = r.family === 'ipv4' ? table.v4 : table.v6;
     const nextHop = this.acquireNextHop(r);
-    const source = this.sourceId(r.source);
-    const store = family.store;
-    const pos = store.find(r.key, 0, r.prefixLength);
-    const routes = pos < 0 ? [] : this.readRoutes(store, pos);
-    const same = routes.findIndex((c) => c.source === source);
-    const candidate = { source, nextHop, metric: r.metric };
-    if (same >= 0) {
-      this.hops.release(routes[same].nextHop);
-      routes[same] = candidate;
-    } else {
-      routes.push(candidate);
+    try {
+      const source = this.sourceId(r.source);
+      const old = ft.find(r.key, r.prefixLength);
+      const routes: RouteCandidate[] = old < 0 ? [] : [...this.sets.routes(old)];
+      const candidate = { source, nextHop, metric: r.metric };
+      const same = routes.findIndex((c) => c.source === source);
+      if (same >= 0) routes[same] = candidate;
+      else routes.push(candidate);
+      this.commit(fib, r.family, ft, r.key, r.prefixLength, old, routes);
+    } finally {
+      this.hops.release(nextHop);
     }
-    this.commit(fib, r.family, family, r.key, r.prefixLength, pos, routes);
   }
 
   remove(fib: number, prefix: IpAddress, prefixLength: number, source?: string): boolean {
@@ -200,14 +194,20 @@ export class FibSet implements RouteTables {
       for (const table of this.tables.values()) {
         for (const [family, ft] of [['ipv4', table.v4], ['ipv6', table.v6]] as const) {
           for (const { key, length } of this.prefixesUsing(ft, ifindex)) {
-            const pos = ft.store.find(key, 0, length);
-            const routes: Candidate[] = [];
-            for (const c of this.readRoutes(ft.store, pos)) {
+            const old = ft.find(key, length);
+            const routes: RouteCandidate[] = [];
+            const held: number[] = [];
+            for (const c of this.sets.routes(old)) {
               const kept = this.withoutInterface(c.nextHop, ifindex);
-              if (kept >= 0) routes.push({ source: c.source, nextHop: kept, metric: c.metric });
-              this.hops.release(c.nextHop);
+              if (kept < 0) continue;
+              held.push(kept);
+              routes.push({ source: c.source, nextHop: kept, metric: c.metric });
             }
-            this.commit(table.id, family, ft, key, length, pos, routes);
+            try {
+              this.commit(table.id, family, ft, key, length, old, routes);
+            } finally {
+              for (const id of held) this.hops.release(id);
+            }
           }
         }
       }
@@ -221,7 +221,10 @@ export class FibSet implements RouteTables {
     } finally {
       if (--this.batchDepth === 0) {
         // Publish whatever was applied, even when fn threw: the tables stay consistent.
-        for (const trie of this.dirty) trie.flush();
+        for (const ft of this.dirty) {
+          ft.flush();
+          ft.deferred = false;
+        }
         this.dirty.clear();
         const events = this.pending;
         this.pending = [];
@@ -265,9 +268,7 @@ export class FibSet implements RouteTables {
       return;
     }
     trieLookup4Burst(trie, dsts, out, count);
-    for (let i = 0; i < count; i++) {
-      if (out[i] >= GROUP_BASE) out[i] = this.hops.select(out[i], flowHashes === undefined ? 0 : flowHashes[i]);
-    }
+    if (trie.codes.groups > 0) this.selectMembers(out, count, flowHashes);
   }
 
   /**
@@ -280,10 +281,8 @@ export class FibSet implements RouteTables {
       out.fill(-1, 0, count);
       return;
     }
-    for (let i = 0; i < count; i++) {
-      const id = trieLookup6(trie, addrs, i << 4);
-      out[i] = id >= GROUP_BASE ? this.hops.select(id, flowHashes === undefined ? 0 : flowHashes[i]) : id;
-    }
+    trieLookup6Burst(trie, addrs, out, count);
+    if (trie.codes.groups > 0) this.selectMembers(out, count, flowHashes);
   }
 
   nextHop(id: number): NextHop {
@@ -293,19 +292,13 @@ export class FibSet implements RouteTables {
   // ---- listings ----
 
   list(fib: number, family: AddressFamily): RouteInfo[] {
-    const table = this.requireFib(fib);
-    const ft = this.familyOf(table, family);
-    const store = ft.store;
+    const ft = this.familyOf(this.requireFib(fib), family);
     const out: RouteInfo[] = [];
-    for (let c = 0; c < store.chunkCount.length; c++) {
-      for (let i = 0; i < store.chunkCount[c]; i++) {
-        const pos = store.entryAt(c, i);
-        const prefix = addressFromKey(family, store.data, pos);
-        const length = store.lengthAt(pos);
-        const routes = this.readRoutes(store, pos);
-        for (let j = 0; j < routes.length; j++) out.push(this.info(fib, family, prefix, length, routes[j], j === 0));
-      }
-    }
+    ft.forEach((key, length, set) => {
+      const prefix = addressFromKey(family, key, 0);
+      const routes = this.sets.routes(set);
+      for (let j = 0; j < routes.length; j++) out.push(this.info(fib, family, prefix, length, routes[j], j === 0));
+    });
     return out;
   }
 
@@ -313,30 +306,34 @@ export class FibSet implements RouteTables {
     const table = this.requireFib(fib);
     if (!(dst instanceof Ipv4Address) && !(dst instanceof Ipv6Address)) throw new RouteError('dst', 'destination must be an Ipv4Address or Ipv6Address');
     const ft = this.familyOf(table, dst.family);
-    const pos = ft.store.findCovering(addressKey(dst), 0, ft.store.maxLength);
-    if (pos < 0) return null;
-    const store = ft.store;
-    const route = { source: store.sourceAt(pos), nextHop: store.nextHopAt(pos), metric: store.metricAt(pos) };
-    return this.info(fib, dst.family, addressFromKey(dst.family, store.data, pos), store.lengthAt(pos), route, true);
+    const key = addressKey(dst);
+    const set = ft.covering(key, this.found);
+    if (set < 0) return null;
+    const length = this.found[0];
+    for (let w = 0; w < key.length; w++) key[w] = maskWord(key[w], w, length);
+    return this.info(fib, dst.family, addressFromKey(dst.family, key, 0), length, this.sets.best(set), true);
   }
 
   /** Number of prefixes of a family in a FIB. */
   size(fib: number, family: AddressFamily): number {
-    return this.familyOf(this.requireFib(fib), family).store.size;
+    return this.familyOf(this.requireFib(fib), family).size;
   }
 
   /** Typed-array bytes of one FIB. */
   memory(fib: number): FibMemory {
     const t = this.requireFib(fib);
-    return {
-      lookup4: t.v4.trie.byteLength(),
-      lookup6: t.v6.trie.byteLength(),
-      control4: t.v4.store.byteLength(),
-      control6: t.v6.store.byteLength(),
-    };
+    const v4 = t.v4.byteLength();
+    const v6 = t.v6.byteLength();
+    return { lookup4: v4.lookup, lookup6: v6.lookup, control4: v4.control, control6: v6.control };
   }
 
   // ---- internals ----
+
+  private selectMembers(out: Int32Array, count: number, flowHashes: Uint32Array | Int32Array | undefined): void {
+    for (let i = 0; i < count; i++) {
+      if (out[i] >= GROUP_BASE) out[i] = this.hops.select(out[i], flowHashes === undefined ? 0 : flowHashes[i]);
+    }
+  }
 
   private requireFib(fib: number): Fib {
     const table = this.tables.get(fib);
@@ -361,6 +358,10 @@ export class FibSet implements RouteTables {
   }
 
   private acquireNextHop(r: ValidRoute): number {
+    if (r.members.length === 1) {
+      const m = r.members[0];
+      return this.hops.acquire({ family: r.family, gateway: m.gateway, ifindex: m.ifindex, flags: r.flags, mtu: r.mtu });
+    }
     const ids = r.members.map((m) => this.hops.acquire({ family: r.family, gateway: m.gateway, ifindex: m.ifindex, flags: r.flags, mtu: r.mtu }));
     if (ids.length === 1) return ids[0];
     return this.hops.acquireGroup(
@@ -397,44 +398,34 @@ export class FibSet implements RouteTables {
     return false;
   }
 
-  /** Prefixes with a route through `ifindex` (keys copied: the store moves entries as it changes). */
+  /** Prefixes with a route through `ifindex` (keys copied: the tables change as they are withdrawn). */
   private prefixesUsing(ft: FamilyTable, ifindex: number): { key: Int32Array; length: number }[] {
-    const store = ft.store;
     const found: { key: Int32Array; length: number }[] = [];
-    for (let c = 0; c < store.chunkCount.length; c++) {
-      for (let i = 0; i < store.chunkCount[c]; i++) {
-        const pos = store.entryAt(c, i);
-        if (this.readRoutes(store, pos).some((r) => this.usesInterface(r.nextHop, ifindex))) {
-          found.push({ key: store.data.slice(pos, pos + store.words), length: store.lengthAt(pos) });
-        }
+    const verdict = new Map<number, boolean>();
+    ft.forEach((key, length, set) => {
+      let uses = verdict.get(set);
+      if (uses === undefined) {
+        uses = this.sets.routes(set).some((r) => this.usesInterface(r.nextHop, ifindex));
+        verdict.set(set, uses);
       }
-    }
+      if (uses) found.push({ key: key.slice(), length });
+    });
     return found;
   }
 
-  private withdraw(fib: number, family: AddressFamily, key: Int32Array, length: number, table: Fib, drop: (c: Candidate) => boolean): boolean {
+  private withdraw(fib: number, family: AddressFamily, key: Int32Array, length: number, table: Fib, drop: (c: RouteCandidate) => boolean): boolean {
     const ft = family === 'ipv4' ? table.v4 : table.v6;
-    const pos = ft.store.find(key, 0, length);
-    if (pos < 0) return false;
-    const routes = this.readRoutes(ft.store, pos);
+    const old = ft.find(key, length);
+    if (old < 0) return false;
+    const routes = this.sets.routes(old);
     const kept = routes.filter((c) => !drop(c));
     if (kept.length === routes.length) return false;
-    for (const c of routes) if (drop(c)) this.hops.release(c.nextHop);
-    this.commit(fib, family, ft, key, length, pos, kept);
+    this.commit(fib, family, ft, key, length, old, kept);
     return true;
   }
 
-  /** Every route to a prefix: the installed one first, then the others in preference order. */
-  private readRoutes(store: FamilyTable['store'], pos: number): Candidate[] {
-    const routes: Candidate[] = [{ source: store.sourceAt(pos), nextHop: store.nextHopAt(pos), metric: store.metricAt(pos) }];
-    for (let x = store.moreAt(pos); x >= 0; x = store.extras[x * 4 + 3]) {
-      routes.push({ source: store.extras[x * 4], nextHop: store.extras[x * 4 + 1], metric: store.extras[x * 4 + 2] });
-    }
-    return routes;
-  }
-
   /** Lower metric wins, then connected before static before other sources, then source name. */
-  private prefer(a: Candidate, b: Candidate): number {
+  private prefer(a: RouteCandidate, b: RouteCandidate): number {
     if (a.metric !== b.metric) return a.metric - b.metric;
     const ra = sourceRank(this.sourceNames[a.source]);
     const rb = sourceRank(this.sourceNames[b.source]);
@@ -445,50 +436,43 @@ export class FibSet implements RouteTables {
   }
 
   /**
-   * Store the new route set of one prefix (`pos` is its entry or -1), then update the lookup trie
-   * if the installed next hop changed, and report the change.
+   * Give a prefix (whose current set is `old`, -1 for none) the routes `routes`: intern them as a
+   * set, apply it to the table (lookup structure included, or deferred inside a batch), and report
+   * the change of the installed route.
    */
-  private commit(fib: number, family: AddressFamily, ft: FamilyTable, key: Int32Array, length: number, pos: number, routes: Candidate[]): void {
-    const store = ft.store;
-    if (pos >= 0) {
-      for (let x = store.moreAt(pos); x >= 0; ) {
-        const next = store.extras[x * 4 + 3];
-        store.freeExtra(x);
-        x = next;
-      }
+  private commit(fib: number, family: AddressFamily, ft: FamilyTable, key: Int32Array, length: number, old: number, routes: RouteCandidate[]): void {
+    if (this.batchDepth > 0 && !ft.deferred) {
+      ft.deferred = true;
+      this.dirty.add(ft);
     }
     if (routes.length === 0) {
-      if (pos < 0) return;
-      store.remove(pos);
-      this.touch(ft.trie, key, length);
+      if (old < 0) return;
+      ft.replace(key, length, -1);
+      this.sets.release(old);
       this.report(fib, family, key, length, 'DELETE');
       return;
     }
     routes.sort((a, b) => this.prefer(a, b));
-    const best = routes[0];
-    let more = -1;
-    for (let i = routes.length - 1; i > 0; i--) more = store.allocExtra(routes[i].source, routes[i].nextHop, routes[i].metric, more);
-    if (pos < 0) {
-      const at = store.insert(key, 0, length);
-      store.setRoute(at, best.source, best.nextHop, best.metric, more);
-      this.touch(ft.trie, key, length);
+    const set = this.sets.intern(routes);
+    if (set === old) {
+      this.sets.release(set);
+      return;
+    }
+    try {
+      ft.replace(key, length, set);
+    } catch (e) {
+      this.sets.release(set);
+      throw e;
+    }
+    if (old < 0) {
       this.report(fib, family, key, length, 'ADD');
       return;
     }
-    const changedHop = store.nextHopAt(pos) !== best.nextHop;
-    const changed = changedHop || store.sourceAt(pos) !== best.source || store.metricAt(pos) !== best.metric;
-    store.setRoute(pos, best.source, best.nextHop, best.metric, more);
-    if (changedHop) this.touch(ft.trie, key, length);
+    const before = this.sets.best(old);
+    const after = this.sets.best(set);
+    const changed = before.nextHop !== after.nextHop || before.source !== after.source || before.metric !== after.metric;
+    this.sets.release(old);
     if (changed) this.report(fib, family, key, length, 'CHANGE');
-  }
-
-  private touch(trie: LpmTrie, key: Int32Array, length: number): void {
-    if (this.batchDepth > 0) {
-      trie.markDirty(key, 0, length);
-      this.dirty.add(trie);
-    } else {
-      trie.update(key, 0, length);
-    }
   }
 
   private report(fib: number, family: AddressFamily, key: Int32Array, length: number, type: RouteChangeEvent['type']): void {
@@ -506,7 +490,7 @@ export class FibSet implements RouteTables {
     else this.onChange(event);
   }
 
-  private info(fib: number, family: AddressFamily, prefix: IpAddress, prefixLength: number, route: Candidate, installed: boolean): RouteInfo {
+  private info(fib: number, family: AddressFamily, prefix: IpAddress, prefixLength: number, route: RouteCandidate, installed: boolean): RouteInfo {
     const ids = route.nextHop >= GROUP_BASE ? [...this.hops.members(route.nextHop)] : [route.nextHop];
     const weights = route.nextHop >= GROUP_BASE ? this.hops.weights(route.nextHop) : null;
     const first = this.hops.get(ids[0]);
