@@ -633,3 +633,28 @@ export class HostileSender {
     if ((await waitExit(this.child, 5_000)) === null) this.child.kill('SIGKILL');
   }
 }
+
+/**
+ * Sends one UDP datagram from the namespace to `address`:`port` on a connected socket and reports
+ * what Linux made of the answer: `'refused'` (an ICMP/ICMPv6 port unreachable arrived),
+ * `'answered'` or `'timeout'`.
+ */
+export async function udpClosedPortProbe(ns: Netns, address: string, port: number): Promise<{ outcome: string; stderr: string }> {
+  const family = address.includes(':') ? 'AF_INET6' : 'AF_INET';
+  const script = [
+    'import socket',
+    `s = socket.socket(socket.${family}, socket.SOCK_DGRAM)`,
+    's.settimeout(3)',
+    `s.connect(("${address}", ${port}))`,
+    's.send(b"anyone there?")',
+    'try:',
+    '    s.recv(100)',
+    '    print("answered")',
+    'except ConnectionRefusedError:',
+    '    print("refused")',
+    'except socket.timeout:',
+    '    print("timeout")',
+  ].join('\n');
+  const r = await ns.exec([SYSTEM_PYTHON, '-c', script], { timeoutMs: 10_000 });
+  return { outcome: r.stdout.trim(), stderr: r.stderr };
+}

@@ -6,7 +6,7 @@
 // Run: cd apps/host && npm run test:interop
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Capture, HostProcess, interopGate, Netns, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { Capture, HostProcess, interopGate, Netns, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe } from '../../../../tools/testbed/src/testbed.js';
 
 const gate = await interopGate();
 
@@ -127,22 +127,8 @@ describe.skipIf(gate.skip)('IPv4 host against Linux over a TAP', () => {
 
   test('a datagram to a closed port: Linux reports connection refused', async () => {
     const before = await host.stats();
-    const script = [
-      'import socket',
-      's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
-      's.settimeout(3)',
-      `s.connect(("${OURS}", 9))`,
-      's.send(b"anyone there?")',
-      'try:',
-      '    s.recv(100)',
-      '    print("answered")',
-      'except ConnectionRefusedError:',
-      '    print("refused")',
-      'except socket.timeout:',
-      '    print("timeout")',
-    ].join('\n');
-    const r = await ns.exec([SYSTEM_PYTHON, '-c', script], { timeoutMs: 10_000 });
-    expect(r.stdout.trim(), r.stderr).toBe('refused');
+    const probe = await udpClosedPortProbe(ns, OURS, 9);
+    expect(probe.outcome, probe.stderr).toBe('refused');
     const after = await host.stats();
     expect(delta(after, before, 'udp.in.no-port')).toBe(1);
     expect(delta(after, before, 'icmp.out.unreachable')).toBe(1);

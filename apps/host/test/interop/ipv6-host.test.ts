@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Ipv6Address } from '@stack/core';
 import {
-  Capture, HostileSender, HostProcess, interopGate, Netns, pingSummary, pollUntil, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck,
+  Capture, HostileSender, HostProcess, interopGate, Netns, pingSummary, pollUntil, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe,
 } from '../../../../tools/testbed/src/testbed.js';
 import { INTEROP6_TOOLS, linuxAddresses6, linuxNeighbours6, mldReports, ndisc6, ndMessages, Radvd, countFrames, socatUdpEcho } from '../../../../tools/testbed/src/ipv6.js';
 
@@ -196,22 +196,8 @@ describe.skipIf(gate.skip)('IPv6 host against Linux over a TAP', () => {
 
   test('a datagram to a closed port: Linux reports connection refused', async () => {
     const before = await host.stats();
-    const script = [
-      'import socket',
-      's = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)',
-      's.settimeout(3)',
-      `s.connect(("${OURS6}", 9))`,
-      's.send(b"anyone there?")',
-      'try:',
-      '    s.recv(100)',
-      '    print("answered")',
-      'except ConnectionRefusedError:',
-      '    print("refused")',
-      'except socket.timeout:',
-      '    print("timeout")',
-    ].join('\n');
-    const r = await ns.exec([SYSTEM_PYTHON, '-c', script], { timeoutMs: 10_000 });
-    expect(r.stdout.trim(), r.stderr).toBe('refused');
+    const probe = await udpClosedPortProbe(ns, OURS6, 9);
+    expect(probe.outcome, probe.stderr).toBe('refused');
     const after = await host.stats();
     expect(delta(after, before, 'udp.in.no-port')).toBe(1);
     expect(delta(after, before, 'icmp6.out.destination-unreachable')).toBe(1);
