@@ -12,9 +12,8 @@ Frames are built in full first, then written through one raw socket, paced so th
 """
 import argparse
 import struct
-import sys
-import time
 
+from hostile_serve import serve
 from scapy.all import IP, UDP, Dot1Q, Ether, Raw, conf
 
 conf.verb = 0
@@ -333,33 +332,7 @@ def main():
     ap.add_argument("--burst", type=int, default=64)
     ap.add_argument("--pause", type=float, default=0.01)
     a = ap.parse_args()
-    cases = Cases(a)
-    sock = conf.L2socket(iface=a.iface)
-    print("READY", flush=True)
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            break
-        if words[0] == "list":
-            print("CASES " + " ".join(case_names()), flush=True)
-            continue
-        if words[0] == "send":
-            name = words[1].replace("-", "_")
-            n = int(words[2]) if len(words) > 2 else 20
-            if name not in case_names():
-                print("ERROR unknown case " + words[1], flush=True)
-                continue
-            frames = getattr(cases, name)(n)
-            for i, f in enumerate(frames):
-                sock.send(f)
-                if (i + 1) % a.burst == 0:
-                    time.sleep(a.pause)
-            print("SENT %s %d" % (words[1], len(frames)), flush=True)
-            continue
-        print("ERROR unknown command " + words[0], flush=True)
-    sock.close()
+    serve(Cases(a), case_names, a.iface, a.burst, a.pause, settable=())
 
 
 if __name__ == "__main__":

@@ -16,9 +16,8 @@ Checksums are right unless a case says otherwise, so each frame fails for its on
 """
 import argparse
 import struct
-import sys
-import time
 
+from hostile_serve import serve
 from scapy.all import Ether, Raw, conf
 from scapy.layers.inet6 import (
     HBHOptUnknown, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6NDOptPrefixInfo,
@@ -403,41 +402,7 @@ def main():
     ap.add_argument("--burst", type=int, default=64)
     ap.add_argument("--pause", type=float, default=0.01)
     a = ap.parse_args()
-    cases = Cases(a)
-    sock = conf.L2socket(iface=a.iface)
-    print("READY", flush=True)
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            break
-        if words[0] == "list":
-            print("CASES " + " ".join(case_names()), flush=True)
-            continue
-        if words[0] == "set" and len(words) == 3 and words[1] == "target":
-            cases.target = words[2]
-            print("SET target " + words[2], flush=True)
-            continue
-        if words[0] == "send":
-            name = words[1].replace("-", "_")
-            n = int(words[2]) if len(words) > 2 else 20
-            if name not in case_names():
-                print("ERROR unknown case " + words[1], flush=True)
-                continue
-            try:
-                frames = getattr(cases, name)(n)
-            except Exception as e:  # a broken case must not kill the sender
-                print("ERROR %s: %s" % (name, e), flush=True)
-                continue
-            for i, f in enumerate(frames):
-                sock.send(f)
-                if (i + 1) % a.burst == 0:
-                    time.sleep(a.pause)
-            print("SENT %s %d" % (words[1], len(frames)), flush=True)
-            continue
-        print("ERROR unknown command " + words[0], flush=True)
-    sock.close()
+    serve(Cases(a), case_names, a.iface, a.burst, a.pause, settable=("target",))
 
 
 if __name__ == "__main__":

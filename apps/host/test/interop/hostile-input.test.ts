@@ -8,31 +8,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Capture, HostileSender, HostProcess, interopGate, Netns, scratchDir, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
 
 const gate = await interopGate();
 
 const LINUX = '192.0.2.1';
 const OURS = '192.0.2.2';
-
-type Deltas = (name: string) => number;
-
-interface HostileCase {
-  /** Case name in hostile.py. */
-  readonly name: string;
-  /** Repetitions (default 20); some cases send several frames per repetition. */
-  readonly repeat?: number;
-  /** The counter that must move first (polled until it does). */
-  readonly wait: string;
-  /** Exact counter deltas, given the number of frames sent. */
-  readonly exact: Record<string, (frames: number) => number>;
-  /** Further checks. */
-  readonly check?: (d: Deltas, frames: number) => void;
-}
-
-const all = (f: number): number => f;
-const none = (): number => 0;
-const perPair = (f: number): number => f / 2;
-const perTriple = (f: number): number => f / 3;
 
 /** One counter takes every frame of the case. */
 function dropIn(name: string, counter: string, repeat?: number): HostileCase {
@@ -176,24 +157,6 @@ const ETHER_FATES = [
   'ipv4.in.received',
 ];
 
-function sum(m: Map<string, number>, prefix: string, except: readonly string[] = []): number {
-  let s = 0;
-  for (const [k, v] of m) if (k.startsWith(prefix) && !except.includes(k)) s += v;
-  return s;
-}
-
-async function linuxTx(ns: Netns): Promise<{ packets: number; dropped: number }> {
-  const r = await ns.ip('-s', '-j', 'link', 'show', 'dev', 'tap0');
-  const tx = (JSON.parse(r.stdout) as { stats64: { tx: { packets: number; dropped: number } } }[])[0].stats64.tx;
-  return { packets: tx.packets, dropped: tx.dropped };
-}
-
-function rxPackets(ifconfig: string[]): number {
-  const em0 = ifconfig.findIndex((l) => l.startsWith('em0:'));
-  const line = ifconfig.slice(em0).find((l) => l.includes('RX packets'));
-  return Number(/RX packets (\d+)/.exec(line ?? '')?.[1] ?? NaN);
-}
-
 describe.skipIf(gate.skip)('hostile input into the TAP', () => {
   let ns: Netns;
   let host: HostProcess;
@@ -216,7 +179,7 @@ describe.skipIf(gate.skip)('hostile input into the TAP', () => {
     const warm = await ns.exec(['ping', '-n', '-c', '20', '-i', '0.01', OURS], { timeoutMs: 15_000 });
     expect(warm.stdout).toContain(' 0% packet loss');
     sender = await HostileSender.start(ns, { iface: 'tap0', ourMac, ourIp: OURS, linuxMac: await ns.macOf('tap0'), linuxIp: LINUX });
-    start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig')), linux: await linuxTx(ns), rssKiB: host.rssKiB() };
+    start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig'), 'em0'), linux: await linuxTx(ns, 'tap0'), rssKiB: host.rssKiB() };
   });
 
   afterAll(async () => {
@@ -229,32 +192,12 @@ describe.skipIf(gate.skip)('hostile input into the TAP', () => {
     else scratch?.cleanup();
   });
 
-  test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const before = await host.stats();
-    const frames = await sender.send(c.name, c.repeat ?? 20);
-    // Wait until the case's counter has moved as far as expected (the frames are in flight).
-    const target = (c.exact[c.wait] ?? all)(frames);
-    let after = await host.stats();
-    for (let i = 0; i < 100 && (after.get(c.wait) ?? 0) - (before.get(c.wait) ?? 0) < target; i++) {
-      await new Promise((r) => setTimeout(r, 30));
-      after = await host.stats();
-    }
-    await new Promise((r) => setTimeout(r, 30));
-    after = await host.stats();
-    const d: Deltas = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-    const moved = [...after.keys()].filter((k) => d(k) !== 0).map((k) => `${k}+${d(k)}`).join(' ');
-    for (const [counter, expected] of Object.entries(c.exact)) {
-      expect(d(counter), `${counter} after ${frames} frames (moved: ${moved})`).toBe(expected(frames));
-    }
-    c.check?.(d, frames);
-    expect(d('stack.input-errors'), 'a protocol threw').toBe(0);
-    expect(host.alive).toBe(true);
-  });
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => runHostileCase(host, sender, c));
 
   test('every frame is accounted for, end to end', async () => {
     const stats = await host.stats();
-    const rx = rxPackets(await host.command('ifconfig'));
-    const linux = await linuxTx(ns);
+    const rx = rxPackets(await host.command('ifconfig'), 'em0');
+    const linux = await linuxTx(ns, 'tap0');
     const d = (name: string): number => (stats.get(name) ?? 0) - (start.stats.get(name) ?? 0);
     const written = linux.packets - start.linux.packets;
     figures.push(`Linux wrote ${written} frames into the TAP (${linux.dropped - start.linux.dropped} dropped there); our interface received ${rx - start.rx}`);
@@ -266,7 +209,7 @@ describe.skipIf(gate.skip)('hostile input into the TAP', () => {
     expect(fates, 'frames not accounted for by ether/arp/ipv4 counters').toBe(written);
     // Every IPv4 packet ends in one ipv4.in.* outcome; reassembled datagrams add one outcome of their own.
     const now = { after: stats, before: start.stats };
-    const outcomes = sum(now.after, 'ipv4.in.', ['ipv4.in.received']) - sum(now.before, 'ipv4.in.', ['ipv4.in.received']);
+    const outcomes = sumCounters(now.after, 'ipv4.in.', ['ipv4.in.received']) - sumCounters(now.before, 'ipv4.in.', ['ipv4.in.received']);
     expect(outcomes - d('ipv4.reass.ok')).toBe(d('ipv4.in.received'));
     expect(d('stack.input-errors')).toBe(0);
     figures.push(`counters: ${d('ipv4.in.received')} IPv4 packets in, ${d('ipv4.in.fragments')} fragments, ${d('ipv4.reass.ok')} reassembled, ${d('ipv4.reass.evicted')} evicted, ${d('ipv4.reass.memory')} over the byte bound`);

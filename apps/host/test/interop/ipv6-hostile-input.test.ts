@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Capture, HostileSender, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
 import { INTEROP6_TOOLS } from '../../../../tools/testbed/src/ipv6.js';
 
 const gate = await interopGate(INTEROP6_TOOLS);
@@ -18,26 +19,6 @@ const gate = await interopGate(INTEROP6_TOOLS);
 const LINUX_LL = 'fe80::1';
 const LINUX6 = '2001:db8:1::1';
 const OURS6 = '2001:db8:1::2';
-
-type Deltas = (name: string) => number;
-
-interface HostileCase {
-  /** Case name in hostile6.py. */
-  readonly name: string;
-  /** Repetitions (default 20); some cases send several frames per repetition. */
-  readonly repeat?: number;
-  /** The counter that must move first (polled until it does). */
-  readonly wait: string;
-  /** Exact counter deltas, given the number of frames sent. */
-  readonly exact: Record<string, (frames: number) => number>;
-  /** Further checks. */
-  readonly check?: (d: Deltas, frames: number) => void;
-}
-
-const all = (f: number): number => f;
-const none = (): number => 0;
-const perPair = (f: number): number => f / 2;
-const perTriple = (f: number): number => f / 3;
 
 /** One counter takes every frame of the case; `quiet` counters must not move. */
 function dropIn(name: string, counter: string, quiet: readonly string[] = []): HostileCase {
@@ -169,24 +150,6 @@ const ETHER_FATES = [
   'ipv6.in.received',
 ];
 
-function sum(m: Map<string, number>, prefix: string, except: readonly string[] = []): number {
-  let s = 0;
-  for (const [k, v] of m) if (k.startsWith(prefix) && !except.includes(k)) s += v;
-  return s;
-}
-
-async function linuxTx(ns: Netns): Promise<{ packets: number; dropped: number }> {
-  const r = await ns.ip('-s', '-j', 'link', 'show', 'dev', 'tap0');
-  const tx = (JSON.parse(r.stdout) as { stats64: { tx: { packets: number; dropped: number } } }[])[0].stats64.tx;
-  return { packets: tx.packets, dropped: tx.dropped };
-}
-
-function rxPackets(ifconfig: string[]): number {
-  const em0 = ifconfig.findIndex((l) => l.startsWith('em0:'));
-  const line = ifconfig.slice(em0).find((l) => l.includes('RX packets'));
-  return Number(/RX packets (\d+)/.exec(line ?? '')?.[1] ?? NaN);
-}
-
 /** `reass`: IPv6 reassembly in use. */
 async function reassembly(host: HostProcess): Promise<{ datagrams: number; bytes: number }> {
   const line = (await host.command('reass')).find((l) => l.startsWith('ipv6 reassembly:')) ?? '';
@@ -237,7 +200,7 @@ describe.skipIf(gate.skip)('hostile IPv6 input into the TAP', () => {
     sender = await HostileSender.start(ns, { iface: 'tap0', ourMac, ourIp: OURS6, linuxMac: await ns.macOf('tap0'), linuxIp: LINUX6 }, 'hostile6.py', [
       '--our-ll', ourLinkLocal, '--linux-ll', LINUX_LL,
     ]);
-    start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig')), linux: await linuxTx(ns), rssKiB: host.rssKiB(), heap: await heapUsed(host) };
+    start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig'), 'em0'), linux: await linuxTx(ns, 'tap0'), rssKiB: host.rssKiB(), heap: await heapUsed(host) };
   });
 
   afterAll(async () => {
@@ -256,27 +219,7 @@ describe.skipIf(gate.skip)('hostile IPv6 input into the TAP', () => {
     expect(CASES.map((c) => c.name).filter((n) => !known.includes(n))).toEqual([]);
   });
 
-  test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const before = await host.stats();
-    const frames = await sender.send(c.name, c.repeat ?? 20);
-    // Wait until the case's counter has moved as far as expected (the frames are in flight).
-    const target = (c.exact[c.wait] ?? all)(frames);
-    let after = await host.stats();
-    for (let i = 0; i < 100 && (after.get(c.wait) ?? 0) - (before.get(c.wait) ?? 0) < target; i++) {
-      await new Promise((r) => setTimeout(r, 30));
-      after = await host.stats();
-    }
-    await new Promise((r) => setTimeout(r, 30));
-    after = await host.stats();
-    const d: Deltas = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-    const moved = [...after.keys()].filter((k) => d(k) !== 0).map((k) => `${k}+${d(k)}`).join(' ');
-    for (const [counter, expected] of Object.entries(c.exact)) {
-      expect(d(counter), `${counter} after ${frames} frames (moved: ${moved})`).toBe(expected(frames));
-    }
-    c.check?.(d, frames);
-    expect(d('stack.input-errors'), 'a protocol threw').toBe(0);
-    expect(host.alive).toBe(true);
-  });
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => runHostileCase(host, sender, c));
 
   test('nothing was learnt from the forged advertisements: no router, no prefix, no address', async () => {
     const routers = await host.command('ndp -r');
@@ -292,8 +235,8 @@ describe.skipIf(gate.skip)('hostile IPv6 input into the TAP', () => {
 
   test('every frame is accounted for, end to end', async () => {
     const stats = await host.stats();
-    const rx = rxPackets(await host.command('ifconfig'));
-    const linux = await linuxTx(ns);
+    const rx = rxPackets(await host.command('ifconfig'), 'em0');
+    const linux = await linuxTx(ns, 'tap0');
     const d = (name: string): number => (stats.get(name) ?? 0) - (start.stats.get(name) ?? 0);
     const written = linux.packets - start.linux.packets;
     figures.push(`Linux wrote ${written} frames into the TAP (${linux.dropped - start.linux.dropped} dropped there); our interface received ${rx - start.rx}`);
@@ -303,12 +246,12 @@ describe.skipIf(gate.skip)('hostile IPv6 input into the TAP', () => {
     const fates = ETHER_FATES.reduce((s, n) => s + d(n), 0);
     expect(fates, 'frames not accounted for by ether/ipv6 counters').toBe(written);
     // Every IPv6 packet ends in one ipv6.in.* outcome; reassembled packets add one outcome of their own.
-    const outcomes = sum(stats, 'ipv6.in.', ['ipv6.in.received']) - sum(start.stats, 'ipv6.in.', ['ipv6.in.received']);
+    const outcomes = sumCounters(stats, 'ipv6.in.', ['ipv6.in.received']) - sumCounters(start.stats, 'ipv6.in.', ['ipv6.in.received']);
     expect(outcomes - d('ipv6.reass.ok')).toBe(d('ipv6.in.received'));
     expect(d('stack.input-errors')).toBe(0);
     figures.push(
       `counters: ${d('ipv6.in.received')} IPv6 packets in, ${d('ipv6.in.fragments')} fragments, ${d('ipv6.reass.ok')} reassembled, ${d('ipv6.reass.evicted')} evicted, ` +
-        `${d('ipv6.reass.memory')} over the byte bound, ${d('icmp6.in.nd')} ND/MLD messages, ${sum(stats, 'nd.rx.') - sum(start.stats, 'nd.rx.')} ND verdicts`,
+        `${d('ipv6.reass.memory')} over the byte bound, ${d('icmp6.in.nd')} ND/MLD messages, ${sumCounters(stats, 'nd.rx.') - sumCounters(start.stats, 'nd.rx.')} ND verdicts`,
     );
   });
 
