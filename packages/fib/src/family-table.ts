@@ -1,5 +1,6 @@
 import { ControlTrie } from './control-trie.js';
 import { LeafCodes } from './leaf-codes.js';
+import type { WasmModule } from './lookup-memory.js';
 import { LookupTrie } from './lookup-trie.js';
 import { PrefixStore } from './prefix-store.js';
 import type { RouteSetTable } from './route-sets.js';
@@ -28,14 +29,14 @@ export class FamilyTable {
   private pendingRelease: number[] = [];
   private readonly chunkKey: Int32Array;
 
-  constructor(words: number, topBits: number, sets: RouteSetTable) {
+  constructor(words: number, topBits: number, sets: RouteSetTable, module: WasmModule | null) {
     this.words = words;
     this.topBits = topBits;
     this.sets = sets;
     this.shorts = new PrefixStore(words, Math.min(SHORT_CHUNK_BITS, topBits));
     this.control = new ControlTrie(words, topBits);
     this.codes = new LeafCodes();
-    this.trie = new LookupTrie(this.control, this.codes, sets);
+    this.trie = new LookupTrie(this.control, this.codes, sets, module);
     this.dirty = new Int32Array(Math.max(1, (1 << topBits) >>> 5));
     this.chunkKey = new Int32Array(words);
   }
@@ -157,6 +158,12 @@ export class FamilyTable {
     if (set >= 0 && pos >= 0) shorts.setRouteSet(pos, set);
     else if (set >= 0) shorts.insert(key, 0, length, set);
     else shorts.remove(pos);
+    if (length === 0) {
+      // The default route is one word of the lookup trie, never pushed down into the chunks.
+      this.trie.defaultCode = newCode;
+      if (!this.deferred) this.trie.publish();
+      return;
+    }
     const S = this.topBits;
     const first = length === 0 ? 0 : key[0] >>> (32 - S);
     const span = 1 << (S - length);
@@ -164,8 +171,8 @@ export class FamilyTable {
       if (old < 0 || set < 0 || newCode !== oldCode) for (let c = first; c < first + span; c++) this.markDirty(c);
       return;
     }
-    const before = old >= 0 ? oldCode : this.coveringCode(key, length);
-    const after = set >= 0 ? newCode : this.coveringCode(key, length);
+    const before = old >= 0 ? oldCode : this.coveringCode(key, length - 1);
+    const after = set >= 0 ? newCode : this.coveringCode(key, length - 1);
     if (before === after) return;
     // The chunks whose longest short prefix is this one take the new leaf; deeper ones keep theirs.
     const decided = new Uint8Array(span).fill(1);
@@ -214,21 +221,20 @@ export class FamilyTable {
     this.trie.publish();
   }
 
-  /** Leaf code of the longest short prefix strictly shorter than `length` covering `key`. */
-  private coveringCode(key: ArrayLike<number>, length: number): number {
-    const pos = this.shorts.findCovering(key, 0, length - 1);
-    return pos < 0 ? 0 : this.trie.codeOfSet(this.shorts.routeSetAt(pos));
+  /** Leaf code of the longest short prefix (other than the default route) up to `maxLength` covering `key`, or 0. */
+  private coveringCode(key: ArrayLike<number>, maxLength: number): number {
+    const pos = this.shorts.findCovering(key, 0, maxLength);
+    return pos < 0 || this.shorts.lengthAt(pos) === 0 ? 0 : this.trie.codeOfSet(this.shorts.routeSetAt(pos));
   }
 
   /** Leaf code a chunk inherits from the short prefixes. */
   private chunkCode(chunk: number): number {
     const key = this.chunkKey;
     key[0] = chunk << (32 - this.topBits);
-    const pos = this.shorts.findCovering(key, 0, this.topBits);
-    return pos < 0 ? 0 : this.trie.codeOfSet(this.shorts.routeSetAt(pos));
+    return this.coveringCode(key, this.topBits);
   }
 
-  /** The leaf code every chunk inherits from the short prefixes, painted in order (longer ones later). */
+  /** The leaf code every chunk inherits from the short prefixes but the default route, painted in order (longer ones later). */
   private paintTopCodes(): Int32Array {
     const S = this.topBits;
     const out = new Int32Array(1 << S);
@@ -237,7 +243,8 @@ export class FamilyTable {
       for (let i = 0; i < shorts.chunkCount[sc]; i++) {
         const pos = shorts.entryAt(sc, i);
         const len = shorts.lengthAt(pos);
-        const from = len === 0 ? 0 : shorts.data[pos] >>> (32 - S);
+        if (len === 0) continue;
+        const from = shorts.data[pos] >>> (32 - S);
         out.fill(this.trie.codeOfSet(shorts.routeSetAt(pos)), from, from + (1 << (S - len)));
       }
     }

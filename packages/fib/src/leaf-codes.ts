@@ -17,6 +17,8 @@ export class LeafCodes {
   values: Int32Array<ArrayBuffer> = new Int32Array(8).fill(-1);
   /** Live codes naming ECMP groups (lookups skip member selection when there are none). */
   groups = 0;
+  /** Changes whenever `values` does. */
+  version = 0;
   /** References of the direct codes (by code) and of the table codes (by code - 0x8000). */
   private refs: Int32Array<ArrayBuffer> = new Int32Array(64);
   private slotRefs: Int32Array<ArrayBuffer> = new Int32Array(8);
@@ -39,6 +41,7 @@ export class LeafCodes {
         this.slotRefs = grow(this.slotRefs, slot + 1, 0);
       }
       this.values[slot] = hop;
+      this.version++;
       code = DIRECT_CODES + slot;
       this.setSlot(hop, code);
       if (hop >= GROUP_BASE) this.groups++;
@@ -78,6 +81,7 @@ export class LeafCodes {
       this.setSlot(hop, 0);
       if (hop >= GROUP_BASE) this.groups--;
       this.values[slot] = -1;
+      this.version++;
       this.freeSlots.push(slot);
     }
     return true;

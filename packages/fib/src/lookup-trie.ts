@@ -1,6 +1,7 @@
 import { keyBits5, popcount32 } from './bits.js';
 import { OWN_BASE, type ControlTrie } from './control-trie.js';
 import type { LeafCodes } from './leaf-codes.js';
+import { LookupMemory, type WasmModule } from './lookup-memory.js';
 import { RecordPool } from './record-pool.js';
 import type { RouteSetTable } from './route-sets.js';
 
@@ -34,15 +35,26 @@ const MAX_WORDS = 1 + 32 + 1 + 16;
  * one-run node per leaf code. Records are written from the {@link ControlTrie}: a node is rewritten
  * in place when its size stays, otherwise written anew and re-pointed; its untouched children are
  * kept as they are.
+ *
+ * A lookup that ends on code 0 answers with the default route (`values[0x8000]`, -1 when there is
+ * none), which is therefore never pushed down into the chunks: changing it costs one word.
+ *
+ * The words live in a {@link LookupMemory}: a WebAssembly memory with its own lookup functions
+ * where the runtime allows, else a plain buffer for the JavaScript lookups.
  */
 export class LookupTrie {
   readonly words: number;
   readonly topBits: number;
   m32: Int32Array;
   m16: Uint16Array;
-  /** Next-hop ids of the table codes (`LeafCodes.values`). */
+  /** Next-hop ids of the table codes (a copy of `LeafCodes.values`), then the default route's id. */
   values: Int32Array;
+  readonly memory: LookupMemory;
   readonly codes: LeafCodes;
+  /** Leaf code of the default route (0: none). */
+  defaultCode = 0;
+  /** `codes.version` the values table was copied at. */
+  private valuesVersion = -1;
   private readonly pool: RecordPool;
   private readonly control: ControlTrie;
   private readonly sets: RouteSetTable;
@@ -51,17 +63,18 @@ export class LookupTrie {
   /** Slot values of the node being written, one row of 32 per depth. */
   private readonly rows: Int32Array;
 
-  constructor(control: ControlTrie, codes: LeafCodes, sets: RouteSetTable) {
+  constructor(control: ControlTrie, codes: LeafCodes, sets: RouteSetTable, module: WasmModule | null) {
     this.words = control.words;
     this.topBits = control.topBits;
     this.control = control;
     this.codes = codes;
     this.sets = sets;
     const chunks = 1 << this.topBits;
-    this.pool = new RecordPool(chunks + 4096, MAX_WORDS, chunks);
+    this.memory = new LookupMemory(chunks + 4096, module);
+    this.pool = new RecordPool(chunks + 4096, MAX_WORDS, chunks, this.memory);
     this.m32 = this.pool.i32;
     this.m16 = this.pool.u16;
-    this.values = codes.values;
+    this.values = this.memory.values;
     const depth = Math.ceil((this.words * 32 - this.topBits) / 5) + 1;
     this.rows = new Int32Array(32 * depth);
     const none = this.uniformNode(0);
@@ -71,7 +84,7 @@ export class LookupTrie {
 
   /** Bytes of the typed arrays that lookups read. */
   byteLength(): number {
-    return this.pool.byteLength() + this.values.byteLength;
+    return this.memory.byteLength();
   }
 
   /** The node a top-level chunk points at. */
@@ -208,7 +221,15 @@ export class LookupTrie {
   publish(): void {
     this.m32 = this.pool.i32;
     this.m16 = this.pool.u16;
-    this.values = this.codes.values;
+    const values = this.memory.values;
+    this.values = values;
+    const codes = this.codes;
+    if (codes.version !== this.valuesVersion) {
+      this.valuesVersion = codes.version;
+      const n = Math.min(codes.values.length, 0x8000);
+      values.set(n === codes.values.length ? codes.values : codes.values.subarray(0, n));
+    }
+    values[0x8000] = this.defaultCode === 0 ? -1 : codes.idOf(this.defaultCode);
   }
 
   /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ipv4Address, Ipv6Address, RouteError, RouteFlags, parseIpAddress, parsePrefix } from '@stack/core';
 import type { RouteChangeEvent } from '@stack/core';
-import { createRouteTables } from './route-tables.js';
+import { createRouteTables, type FibSet } from './route-tables.js';
+import { LookupMemory, type WasmModule } from './lookup-memory.js';
 
 const ip = (s: string) => parseIpAddress(s);
 const v4 = (s: string) => Ipv4Address.parse(s).value;
@@ -113,6 +114,55 @@ describe('FibSet basics', () => {
     expect(t.nextHop(t.lookup4(0, v4('192.0.2.200'))).flags & RouteFlags.REJECT).toBeTruthy();
     t.add(0, { ...pfx('192.0.2.1/32'), ifindex: 1 });
     expect(t.get(0, ip('192.0.2.1'))!.flags & RouteFlags.HOST).toBeTruthy();
+  });
+});
+
+describe('lookup engines', () => {
+  it('runs lookups in WebAssembly by default, in JavaScript on request, with the same answers', () => {
+    const fill = (t: FibSet) => {
+      t.add(0, { ...pfx('10.0.0.0/8'), ifindex: 1 });
+      t.add(0, { ...pfx('10.1.2.0/24'), ifindex: 2 });
+      t.add(0, { ...pfx('2001:db8::/32'), ifindex: 3 });
+      return t;
+    };
+    const wasm = fill(createRouteTables());
+    const js = fill(createRouteTables({ lookupEngine: 'js' }));
+    expect(wasm.memory(0).lookup4).toBeGreaterThan(0);
+    const dsts = Uint32Array.of(v4('10.1.2.3'), v4('10.9.9.9'), v4('11.0.0.1'));
+    for (const t of [wasm, js]) {
+      const out = new Int32Array(3);
+      t.lookup4Burst(0, dsts, out, 3);
+      expect([...out].map((id) => (id < 0 ? -1 : t.nextHop(id).ifindex))).toEqual([2, 1, -1]);
+      expect(t.nextHop(t.lookup6(0, bytes6('2001:db8::1'), 0)).ifindex).toBe(3);
+    }
+    expectRouteError(() => createRouteTables({ lookupEngine: 'asm' as 'js' }), 'lookupEngine');
+  });
+
+  it('answers with the default route wherever no other prefix matches', () => {
+    const t = createRouteTables();
+    t.batch(() => {
+      for (let i = 0; i < 4096; i++) t.add(0, { prefix: new Ipv4Address(((i << 20) | 0x100) >>> 0), prefixLength: 24, ifindex: 1 });
+    });
+    const probe = v4('200.0.0.1');
+    expect(t.lookup4(0, probe)).toBe(-1);
+    t.add(0, { ...pfx('0.0.0.0/0'), ifindex: 2 });
+    expect(t.nextHop(t.lookup4(0, probe)).ifindex).toBe(2);
+    expect(t.nextHop(t.lookup4(0, v4('0.16.1.9'))).ifindex).toBe(1);
+    expect(t.nextHop(t.lookup4(0, v4('0.16.2.9'))).ifindex).toBe(2);
+    t.add(0, { ...pfx('0.0.0.0/0'), ifindex: 3 });
+    expect(t.nextHop(t.lookup4(0, probe)).ifindex).toBe(3);
+    t.remove(0, ip('0.0.0.0'), 0);
+    expect(t.lookup4(0, probe)).toBe(-1);
+    t.add(0, { prefix: ip('::'), prefixLength: 0, ifindex: 4 });
+    expect(t.nextHop(t.lookup6(0, bytes6('2001:db8::1'), 0)).ifindex).toBe(4);
+  });
+
+  it('falls back to JavaScript lookups when a memory cannot be made', () => {
+    const m = new LookupMemory(1024, {} as WasmModule);
+    expect(m.native).toBe(false);
+    m.resize(4096, 16);
+    expect(m.i32.length).toBeGreaterThanOrEqual(4096);
+    expect(m.values[0x8000]).toBe(-1);
   });
 });
 
@@ -233,8 +283,8 @@ describe('FibSet against a linear scan', () => {
 
   it('agrees on random tables with random adds and removes', () => {
     fc.assert(
-      fc.property(fc.array(arbOp, { minLength: 5, maxLength: 120 }), fc.array(arbAddr, { minLength: 30, maxLength: 30 }), (ops, probes) => {
-        const t = createRouteTables();
+      fc.property(fc.array(arbOp, { minLength: 5, maxLength: 120 }), fc.array(arbAddr, { minLength: 30, maxLength: 30 }), fc.constantFrom('wasm', 'js'), (ops, probes, engine) => {
+        const t = createRouteTables({ lookupEngine: engine as 'wasm' | 'js' });
         const ref = new Map<string, RefRoute>();
         const apply = (op: (typeof ops)[number]) => {
           const addr = op.len === 0 ? 0 : (op.addr & (-1 << (32 - op.len))) >>> 0;

@@ -8,6 +8,8 @@ import { RouteSetTable, type RouteCandidate } from './route-sets.js';
 import { maskWord } from './bits.js';
 import { addressFromKey, addressKey, validatePrefix, validateRoute, type ValidRoute } from './route-spec.js';
 import { trieLookup4, trieLookup4Burst, trieLookup6, trieLookup6Burst, trieLookup6Words } from './trie-lookup.js';
+import { LookupModules } from './lookup-memory.js';
+import { nativeLookup4, nativeLookup4Burst, nativeLookup6Burst } from './native-lookup.js';
 
 /**
  * Options of {@link createRouteTables}.
@@ -26,6 +28,12 @@ export interface RouteTablesOptions {
   readonly ipv4TopBits?: number;
   /** Bits of the IPv6 direct-pointing level (8..24). Default 18. */
   readonly ipv6TopBits?: number;
+  /**
+   * Where lookups run: `'wasm'` (the default), WebAssembly code generated for the tables, which
+   * falls back to JavaScript where the runtime has no WebAssembly or refuses another memory; or
+   * `'js'`, JavaScript only.
+   */
+  readonly lookupEngine?: 'wasm' | 'js';
 }
 
 /**
@@ -75,6 +83,8 @@ export class FibSet implements RouteTables {
   private readonly wantsEvents: (() => boolean) | undefined;
   private readonly topBits4: number;
   private readonly topBits6: number;
+  /** Compiled lookup code, or null for JavaScript lookups only. */
+  private readonly modules: LookupModules | null;
   private readonly found = new Int32Array(1);
   /** Scratch prefix keys for `add` (IPv4, IPv6); `add` does not keep them past its own call. */
   private readonly keys: [Int32Array, Int32Array] = [new Int32Array(1), new Int32Array(4)];
@@ -85,6 +95,9 @@ export class FibSet implements RouteTables {
     this.wantsEvents = options.wantsEvents;
     this.topBits4 = checkTopBits(options.ipv4TopBits ?? 19, 'ipv4TopBits');
     this.topBits6 = checkTopBits(options.ipv6TopBits ?? 18, 'ipv6TopBits');
+    const engine = options.lookupEngine ?? 'wasm';
+    if (engine !== 'wasm' && engine !== 'js') throw new RouteError('lookupEngine', `lookupEngine must be 'wasm' or 'js', got ${String(engine)}`);
+    this.modules = engine === 'wasm' ? new LookupModules() : null;
     const count = options.fibs ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > MAX_FIB + 1) throw new RouteError('fibs', `fibs must be an integer in 1..${MAX_FIB + 1}`);
     for (let i = 0; i < count; i++) this.createFib(i);
@@ -103,7 +116,7 @@ export class FibSet implements RouteTables {
   createFib(fib: number): void {
     if (!Number.isInteger(fib) || fib < 0 || fib > MAX_FIB) throw new RouteError('fib', `FIB id must be an integer in 0..${MAX_FIB}, got ${String(fib)}`);
     if (this.tables.has(fib)) throw new RouteError('fib', `FIB ${fib} already exists`);
-    const table = new Fib(fib, this.topBits4, this.topBits6, this.sets);
+    const table = new Fib(fib, this.topBits4, this.topBits6, this.sets, this.modules);
     this.tables.set(fib, table);
     this.tries4[fib] = table.v4.trie;
     this.tries6[fib] = table.v6.trie;
@@ -238,13 +251,14 @@ export class FibSet implements RouteTables {
   lookup4(fib: number, dst: number, flowHash = 0): number {
     const trie = this.tries4[fib];
     if (trie === undefined) return -1;
-    const id = trieLookup4(trie, dst);
+    const id = trie.memory.fns !== null ? nativeLookup4(trie, dst) : trieLookup4(trie, dst);
     return id >= GROUP_BASE ? this.hops.select(id, flowHash) : id;
   }
 
   lookup6(fib: number, bytes: Uint8Array, offset: number, flowHash = 0): number {
     const trie = this.tries6[fib];
     if (trie === undefined) return -1;
+    // Single IPv6 lookups stay in JavaScript: copying the address in costs more than WebAssembly saves.
     const id = trieLookup6(trie, bytes, offset);
     return id >= GROUP_BASE ? this.hops.select(id, flowHash) : id;
   }
@@ -267,7 +281,8 @@ export class FibSet implements RouteTables {
       out.fill(-1, 0, count);
       return;
     }
-    trieLookup4Burst(trie, dsts, out, count);
+    if (trie.memory.fns !== null) nativeLookup4Burst(trie, dsts, out, count);
+    else trieLookup4Burst(trie, dsts, out, count);
     if (trie.codes.groups > 0) this.selectMembers(out, count, flowHashes);
   }
 
@@ -281,7 +296,8 @@ export class FibSet implements RouteTables {
       out.fill(-1, 0, count);
       return;
     }
-    trieLookup6Burst(trie, addrs, out, count);
+    if (trie.memory.fns !== null) nativeLookup6Burst(trie, addrs, out, count);
+    else trieLookup6Burst(trie, addrs, out, count);
     if (trie.codes.groups > 0) this.selectMembers(out, count, flowHashes);
   }
 

@@ -5,6 +5,11 @@ import { NextHopTable } from './next-hops.js';
 import { RouteSetTable } from './route-sets.js';
 import { trieLookup4, trieLookup4Burst, trieLookup6, trieLookup6Burst, trieLookup6Words } from './trie-lookup.js';
 import { maskWord } from './bits.js';
+import { LookupModules } from './lookup-memory.js';
+import { nativeLookup4, nativeLookup4Burst, nativeLookup6, nativeLookup6Burst, nativeLookup6Words } from './native-lookup.js';
+
+/** Compiled once for every table of this file. */
+const modules = new LookupModules();
 
 /** Naive reference: linear scan for the longest covering prefix. */
 function naive(prefixes: Map<string, { key: number[]; len: number; set: number }>, addr: number[], words: number): { len: number; set: number } | null {
@@ -76,7 +81,8 @@ for (const words of [1, 4]) {
         fc.assert(
           fc.property(fc.boolean(), fc.array(arbOp, { minLength: 10, maxLength: 80 }), fc.array(arbKey, { minLength: 20, maxLength: 20 }), (batched, ops, probes) => {
             const { sets, ids, hopOf } = bigIds ? makeSets6Big() : makeSets(6);
-            const t = new FamilyTable(words, topBits, sets);
+            const t = new FamilyTable(words, topBits, sets, modules.get(words, topBits));
+            expect(t.trie.memory.native).toBe(true);
             const ref = new Map<string, { key: number[]; len: number; set: number }>();
             const replace = (key: number[], len: number, set: number): void => {
               if (set >= 0) sets.retain(set);
@@ -110,12 +116,15 @@ for (const words of [1, 4]) {
               all.push(p.key.map((w, i) => w | (probes[p.set % 20][i] & ~maskWord(-1, i, p.len))));
             }
             const found = new Int32Array(1);
+            // The JavaScript and the WebAssembly lookups read the same words: both are checked.
             for (const a of all) {
               const best = naive(ref, a, words);
               const expected = best === null ? -1 : hopOf(best.set);
               const got = words === 1 ? trieLookup4(t.trie, a[0]) : trieLookup6(t.trie, bytesOf(a), 0);
               expect(got).toBe(expected);
+              expect(words === 1 ? nativeLookup4(t.trie, a[0]) : nativeLookup6(t.trie, bytesOf(a), 0)).toBe(expected);
               if (words === 4) expect(trieLookup6Words(t.trie, Uint32Array.from(a), 0)).toBe(expected);
+              if (words === 4) expect(nativeLookup6Words(t.trie, Int32Array.from(a), 0)).toBe(expected);
               const set = t.covering(Int32Array.from(a), found);
               expect(set < 0 ? null : { len: found[0], set }).toEqual(best === null ? null : { len: best.len, set: best.set });
             }
@@ -125,12 +134,18 @@ for (const words of [1, 4]) {
               const out = new Int32Array(dsts.length);
               trieLookup4Burst(t.trie, dsts, out, dsts.length);
               for (let i = 0; i < dsts.length; i++) expect(out[i]).toBe(trieLookup4(t.trie, dsts[i]));
+              const native = new Int32Array(dsts.length).fill(-2);
+              nativeLookup4Burst(t.trie, dsts, native, dsts.length);
+              expect(native).toEqual(out);
             } else {
               const addrs = new Uint8Array(all.length * 16);
               all.forEach((a, i) => addrs.set(bytesOf(a), i * 16));
               const out = new Int32Array(all.length);
               trieLookup6Burst(t.trie, addrs, out, all.length);
               for (let i = 0; i < all.length; i++) expect(out[i]).toBe(trieLookup6(t.trie, addrs, i * 16));
+              const native = new Int32Array(all.length).fill(-2);
+              nativeLookup6Burst(t.trie, addrs, native, all.length);
+              expect(native).toEqual(out);
             }
             // Listing: every prefix once, in (address, length) order.
             const listed: string[] = [];
@@ -155,7 +170,7 @@ describe('FamilyTable updates', () => {
 
   it('keeps a covering prefix as the default of a rebuilt inner node', () => {
     const { sets, ids, hopOf } = makeSets(4);
-    const t = new FamilyTable(1, 16, sets);
+    const t = new FamilyTable(1, 16, sets, null);
     for (const [p, len, nh] of [['10.1.0.0', 20, 1], ['10.1.0.0', 28, 2], ['10.1.0.64', 28, 3]] as const) {
       sets.retain(ids[nh]);
       t.replace(Int32Array.of(ip(p)), len, ids[nh]);
@@ -165,7 +180,7 @@ describe('FamilyTable updates', () => {
 
   it('changes a short prefix under many nodes without rebuilding them, and reuses their records', () => {
     const { sets, ids, hopOf } = makeSets(4);
-    const t = new FamilyTable(1, 19, sets);
+    const t = new FamilyTable(1, 19, sets, null);
     const put = (a: string, len: number, nh: number) => {
       sets.retain(ids[nh]);
       const old = t.replace(Int32Array.of(ip(a)), len, ids[nh]);
@@ -181,5 +196,25 @@ describe('FamilyTable updates', () => {
     sets.release(t.replace(Int32Array.of(ip('10.0.0.0')), 8, -1));
     expect(trieLookup4(t.trie, ip('10.77.2.1'))).toBe(-1);
     expect(trieLookup4(t.trie, ip('10.77.1.1'))).toBe(hopOf(ids[1]));
+  });
+
+  it('keeps the default route out of the chunks: adding or changing it writes no record', () => {
+    const { sets, ids, hopOf } = makeSets(4);
+    const t = new FamilyTable(1, 19, sets, modules.get(1, 19));
+    const put = (a: string, len: number, nh: number) => {
+      sets.retain(ids[nh]);
+      const old = t.replace(Int32Array.of(ip(a)), len, ids[nh]);
+      if (old >= 0) sets.release(old);
+    };
+    for (let i = 0; i < 256; i++) put(`10.${i}.1.0`, 24, 1);
+    const words = t.trie.liveWords();
+    put('0.0.0.0', 0, 2);
+    expect(t.trie.liveWords()).toBe(words);
+    expect([nativeLookup4(t.trie, ip('10.77.2.1')), trieLookup4(t.trie, ip('10.77.2.1')), nativeLookup4(t.trie, ip('10.77.1.1'))]).toEqual([hopOf(ids[2]), hopOf(ids[2]), hopOf(ids[1])]);
+    put('0.0.0.0', 0, 3);
+    expect(t.trie.liveWords()).toBe(words);
+    expect(nativeLookup4(t.trie, ip('99.0.0.1'))).toBe(hopOf(ids[3]));
+    sets.release(t.replace(Int32Array.of(0), 0, -1));
+    expect([nativeLookup4(t.trie, ip('99.0.0.1')), trieLookup4(t.trie, ip('99.0.0.1'))]).toEqual([-1, -1]);
   });
 });

@@ -279,6 +279,21 @@ function benchLpm(size: number, add: (lpm: Lpm, i: number) => void, rnd: readonl
   return [build, rate(LPM_LOOKUPS, () => rnd.forEach((s) => lpm.getMatch(s))), rate(LPM_LOOKUPS, () => inside.forEach((s) => lpm.getMatch(s)))];
 }
 
+/** Burst rates of the same table in a FibSet with JavaScript lookups (IPv4 random, in-prefix; IPv6 random, in-prefix). */
+function benchJsEngine(table: Table, prefixes4: Ipv4Address[], sets: readonly [Uint32Array, Uint32Array, Uint8Array, Uint8Array], out: Int32Array): { rnd4: number; in4: number; rnd6: number; in6: number } {
+  const fib = createRouteTables({ lookupEngine: 'js' });
+  addAll(fib, 0, table, prefixes4);
+  addAll6(fib, 0, table);
+  const [rnd4, in4, rnd6, in6] = sets;
+  const n6 = rnd6.length >> 4;
+  return {
+    rnd4: rate(LOOKUPS, () => fib.lookup4Burst(0, rnd4, out, LOOKUPS)),
+    in4: rate(LOOKUPS, () => fib.lookup4Burst(0, in4, out, LOOKUPS)),
+    rnd6: rate(n6, () => fib.lookup6Burst(0, rnd6, out, n6)),
+    in6: rate(n6, () => fib.lookup6Burst(0, in6, out, n6)),
+  };
+}
+
 /** Churn: remove a random prefix of the table and add it back, timing each operation alone. */
 function churn(t: FibSet, ops: number, remove: (i: number) => void, add: (i: number) => void, size: number): Float64Array {
   const lat = new Float64Array(ops);
@@ -386,6 +401,12 @@ function benchTable(table: Table): TableResult {
     }
   }
 
+  // The same table with lookupEngine 'js' (the fallback where WebAssembly is unavailable).
+  const N6 = LOOKUPS >> 1;
+  const rnd6 = random6(N6);
+  const in6 = inside6(table, N6);
+  const js = benchJsEngine(table, prefixes4, [rnd4, in4, rnd6, in6], out);
+
   // longest-prefix-match (in its own function, so that its millions of objects are garbage before the churn)
   const [buildLpm4, lpm4Rnd, lpm4In] = benchLpm(
     table.v4.length,
@@ -399,6 +420,7 @@ function benchTable(table: Table): TableResult {
   row(['---', '---:', '---:', '---:', '---:']);
   row(['@stack/fib (burst)', `${build4.toFixed(0)} ms`, mib(mem.lookup4), mps(ours4Rnd), mps(ours4In)]);
   row(['@stack/fib (lookup4 calls)', '', '', '', mps(ours4Single)]);
+  row([`@stack/fib, lookupEngine 'js' (burst)`, '', '', mps(js.rnd4), mps(js.in4)]);
   row(['DIR-24-8 reference', `${buildDir.toFixed(0)} ms`, mib(dir.bytes()), mps(dirRnd), mps(dirIn)]);
   row(['longest-prefix-match', `${buildLpm4.toFixed(0)} ms`, 'n/a', mps(lpm4Rnd), mps(lpm4In)]);
   console.log(
@@ -408,9 +430,6 @@ function benchTable(table: Table): TableResult {
   );
 
   // IPv6
-  const N6 = LOOKUPS >> 1;
-  const rnd6 = random6(N6);
-  const in6 = inside6(table, N6);
   const ours6Rnd = rate(N6, () => fib.lookup6Burst(0, rnd6, out, N6));
   const ours6In = rate(N6, () => fib.lookup6Burst(0, in6, out, N6));
   const ours6Single = rate(N6, () => {
@@ -423,6 +442,7 @@ function benchTable(table: Table): TableResult {
   row(['---', '---:', '---:', '---:', '---:']);
   row(['@stack/fib (burst)', `${build6.toFixed(0)} ms`, mib(mem.lookup6), mps(ours6Rnd), mps(ours6In)]);
   row(['@stack/fib (lookup6 calls)', '', '', '', mps(ours6Single)]);
+  row([`@stack/fib, lookupEngine 'js' (burst)`, '', '', mps(js.rnd6), mps(js.in6)]);
   row(['longest-prefix-match', `${buildLpm6.toFixed(0)} ms`, 'n/a', mps(lpm6Rnd), mps(lpm6In)]);
   console.log(`ours / longest-prefix-match: ${(ours6Rnd / lpm6Rnd).toFixed(0)}x random, ${(ours6In / lpm6In).toFixed(0)}x in-prefix; control plane ${mib(mem.control6)}`);
 
@@ -494,9 +514,10 @@ function benchSixteen(table: Table): number {
     lookup += x.lookup4 + x.lookup6;
     control += x.control4 + x.control6;
   }
-  const heap = m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers);
+  // `external` holds array buffers and WebAssembly memories (which `arrayBuffers` leaves out).
+  const heap = m.heapUsed + m.external - (base.heapUsed + base.external);
   console.log(`\n### 16 FIBs, each holding the full ${table.name} table (IPv4 + IPv6)\n`);
-  console.log(`built in ${(ms / 1000).toFixed(1)} s; lookup structures ${mib(lookup)}, control plane ${mib(control)}, total typed arrays ${mib(lookup + control)}; ` + `measured heap + array buffers ${mib(heap)}${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for a settled figure)'}; rss ${mib(m.rss)} (process, before: ${mib(before.rss)})`);
+  console.log(`built in ${(ms / 1000).toFixed(1)} s; lookup structures ${mib(lookup)}, control plane ${mib(control)}, total typed arrays ${mib(lookup + control)}; ` + `measured heap + external (array buffers, WebAssembly memories) ${mib(heap)}${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for a settled figure)'}; rss ${mib(m.rss)} (process, before: ${mib(before.rss)})`);
   if (fib.lookup4(15, table.v4[0]) < 0) throw new Error('FIB 15 lost its routes');
   return heap;
 }
@@ -515,7 +536,7 @@ function summary(results: readonly TableResult[], sixteen: number): void {
   row(['update p99 < 20 µs (IPv4, IPv6)', each((r) => `${us(r.p99[0])}, ${us(r.p99[1])}`)]);
   row(['widest single change bounded (IPv4, IPv6)', each((r) => `${us(r.wide[0])}, ${us(r.wide[1])}`)]);
   row(['full IPv4 table built < 1.5 s', each((r) => `${(r.build4 / 1000).toFixed(2)} s`)]);
-  row(['16 full FIBs well under 1 GiB', `${mib(sixteen)} (heap + array buffers)`]);
+  row(['16 full FIBs well under 1 GiB', `${mib(sixteen)} (heap + external memory)`]);
 }
 
 console.log('# @stack/fib benchmark');
