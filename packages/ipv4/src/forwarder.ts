@@ -8,7 +8,8 @@ import { Icmpv4TimeExceededCode, Icmpv4Type, Icmpv4UnreachableCode, Ipv4OptionCu
 /**
  * Forwarding of datagrams not addressed to this stack (RFC 1812 §5.2–5.3): TTL check and
  * decrement with an incremental checksum update (RFC 1624), route lookup in the packet's FIB
- * (after the `ipv4.route` hooks), then output with fragmentation, or ICMP fragmentation needed
+ * (after the `ipv4.route` hooks; an ECMP member chosen by the datagram's flow hash), then output
+ * with fragmentation, or ICMP fragmentation needed
  * carrying the MTU when DF is set (RFC 1191 §4).
  */
 export class Forwarder {
@@ -43,7 +44,9 @@ export class Forwarder {
     if (b === null) return;
     v = this.view.reset(b.data, b.start, b.length);
     const rr = this.route;
-    const err = this.resolver.resolve(b.fib, ipv4FromBytes(b.dst, 0), 0, rr);
+    // The flow hash of the received header picks the ECMP member (fragments: addresses + protocol).
+    const flow = this.resolver.datagramHash(b.data, b.start, b.end);
+    const err = this.resolver.resolve(b.fib, ipv4FromBytes(b.dst, 0), 0, flow, rr);
     if (err !== null) {
       if ((rr.routeFlags & RouteFlags.BLACKHOLE) !== 0) return drop(b, c.blackhole);
       if ((rr.routeFlags & RouteFlags.REJECT) !== 0) {

@@ -5,6 +5,7 @@ import {
   DemuxTable,
   LinkProtocols,
   NetworkProtocolService,
+  randomFlowHashSeed,
   RouteTablesService,
   TokenBucket,
   type PacketBuffer,
@@ -56,7 +57,9 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
       const locals = new LocalAddresses(stack.interfaces);
       const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs, (addr) => addr.family === 'ipv4');
       const groups = new MulticastGroups(stack);
-      const resolver = new RouteResolver(stack, routes, locals);
+      // One seed per stack (drawn at attach, not when the module object is made).
+      const flowSeed = opts.flowHashSeed ?? randomFlowHashSeed();
+      const resolver = new RouteResolver(stack, routes, locals, flowSeed);
       const fragmenter = new Fragmenter(stack.pool, stack.pool.headroom);
       const output = new Ipv4Output(stack, resolver, locals, fragmenter, counters, routeSite, outputSite, opts.defaultTtl);
       const bucket = opts.rateLimit === null ? null : new TokenBucket(stack.clock, opts.rateLimit.perSecond, opts.rateLimit.burst);

@@ -74,7 +74,9 @@ export class Ipv4Protocol implements NetworkProtocol {
     const dst = destination.value;
     if (this.locals.active(dst) !== null) return destination;
     const rr = this.scratch;
-    if (this.resolver.resolve(fib, dst, ifindex, rr) !== null) return null;
+    // The same address-only flow hash as `allocate4` with no source, so both pick the same ECMP member.
+    const flow = this.resolver.flowHash(0, dst, 0, 0);
+    if (this.resolver.resolve(fib, dst, ifindex, flow, rr) !== null) return null;
     const src = selectSource4(this.stack, rr.ifp, dst, rr.nextHop);
     return src === 0 ? null : new Ipv4Address(src);
   }

@@ -43,6 +43,12 @@ export interface Ipv4ModuleOptions {
   readonly addAddrAllFibs?: boolean;
   /** Answer echo requests sent to a broadcast or multicast address (RFC 1122 §3.2.2.6: MAY). Default false. */
   readonly replyToBroadcastEcho?: boolean;
+  /**
+   * Seed of the ECMP flow hash (an unsigned 32-bit integer). Default: random, drawn when the module
+   * is loaded into a stack, so stacks in series spread flows independently. Give one for
+   * reproducible path choices (tests, captures).
+   */
+  readonly flowHashSeed?: number;
 }
 
 /** Options with every default applied. @internal */
@@ -56,6 +62,8 @@ export interface ResolvedIpv4Options {
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | null;
   readonly addAddrAllFibs: boolean;
   readonly replyToBroadcastEcho: boolean;
+  /** Undefined: draw a random seed per stack. */
+  readonly flowHashSeed: number | undefined;
 }
 
 function integer(field: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -64,6 +72,11 @@ function integer(field: string, value: number | undefined, fallback: number, min
     throw new RangeError(`ipv4Module: ${field} must be an integer in ${min}..${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/** The ECMP flow-hash seed: an unsigned 32-bit integer, or undefined for a random one per stack. */
+function seed(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : integer('flowHashSeed', value, 0, 0, 2 ** 32 - 1);
 }
 
 function positive(field: string, value: number | undefined, fallback: number): number {
@@ -94,5 +107,6 @@ export function resolveIpv4Options(options: Ipv4ModuleOptions = {}): ResolvedIpv
           },
     addAddrAllFibs: options.addAddrAllFibs ?? true,
     replyToBroadcastEcho: options.replyToBroadcastEcho ?? false,
+    flowHashSeed: seed(options.flowHashSeed),
   };
 }

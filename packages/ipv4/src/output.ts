@@ -1,5 +1,6 @@
 import {
   allocateOutbound,
+  flowPorts,
   ipv4FromBytes,
   ipv4ToBytes,
   isIpv4Multicast,
@@ -70,7 +71,9 @@ export class Ipv4Output {
   allocate4(fib: number, dst: number, src: number, ifindex: number, length: number, flags: number): PacketBuffer | SendError {
     if (length > IPV4_MAX_PAYLOAD) return 'message-too-long';
     const rr = this.route;
-    const err = this.resolver.resolve(fib, dst, ifindex, rr);
+    // No transport header yet: an address-only flow hash. `send4` hashes the whole flow and decides
+    // the ECMP member the datagram takes; this one only chooses the source and checks the MTU.
+    const err = this.resolver.resolve(fib, dst, ifindex, this.resolver.flowHash(src, dst, 0, 0), rr);
     if (err !== null) {
       this.counters.out['no-route'].inc();
       return err;
@@ -103,7 +106,10 @@ export class Ipv4Output {
     if (b === null) return null;
     const dst = ipv4FromBytes(b.dst, 0);
     const rr = this.route;
-    const err = this.resolver.resolve(b.fib, dst, ifindex, rr);
+    // The ECMP member by the flow (addresses, protocol, ports), before fragmenting: every fragment
+    // of the datagram and every datagram of the flow leave the same way.
+    const flow = this.resolver.flowHash(ipv4FromBytes(b.src, 0), dst, protocol, flowPorts(protocol, b.data, b.start, b.length));
+    const err = this.resolver.resolve(b.fib, dst, ifindex, flow, rr);
     if (err !== null) {
       this.counters.out['no-route'].inc();
       b.release();

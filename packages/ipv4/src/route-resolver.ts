@@ -1,4 +1,5 @@
 import {
+  flowHash4,
   InterfaceFlags,
   isIpv4LimitedBroadcast,
   isIpv4Multicast,
@@ -8,6 +9,7 @@ import {
   type SendError,
   type Stack,
 } from '@stack/core';
+import { datagramFlowHash4 } from './flow-hash.js';
 import type { LocalAddresses } from './local-addresses.js';
 
 /** Where a datagram goes: filled in by {@link RouteResolver.resolve}; one scratch object per user. */
@@ -26,20 +28,35 @@ export class ResolvedRoute {
 /**
  * Output routing: our own addresses go through the loopback interface (never by recursion),
  * limited broadcasts and multicasts out of the chosen interface, everything else by longest-prefix
- * match in a FIB.
+ * match in a FIB, where a flow hash picks the member of an ECMP group.
  */
 export class RouteResolver {
+  /**
+   * @param flowSeed - this stack's seed of the ECMP flow hash (core `flowHash4`).
+   */
   constructor(
     private readonly stack: Stack,
     private readonly routes: RouteTables,
     private readonly locals: LocalAddresses,
+    readonly flowSeed: number,
   ) {}
 
+  /** Flow hash of the datagram whose header is at `bytes[at]` (forwarding; see `datagramFlowHash4`). */
+  datagramHash(bytes: Uint8Array, at: number, end: number): number {
+    return datagramFlowHash4(this.flowSeed, bytes, at, end);
+  }
+
+  /** Flow hash of a datagram from `src` to `dst` carrying `protocol` with the ports word `ports` (0: none). */
+  flowHash(src: number, dst: number, protocol: number, ports: number): number {
+    return flowHash4(this.flowSeed, src, dst, protocol, ports);
+  }
+
   /**
-   * Route `dst` in `fib`, optionally pinned to interface `ifindex` (0: any). Allocates nothing.
+   * Route `dst` in `fib`, optionally pinned to interface `ifindex` (0: any); `flowHash` picks the
+   * member when the route is an ECMP group (the same hash, the same member). Allocates nothing.
    * Returns null on success (then `out` is filled) or the reason.
    */
-  resolve(fib: number, dst: number, ifindex: number, out: ResolvedRoute): SendError | null {
+  resolve(fib: number, dst: number, ifindex: number, flowHash: number, out: ResolvedRoute): SendError | null {
     const interfaces = this.stack.interfaces;
     out.broadcast = false;
     out.routeFlags = 0;
@@ -56,7 +73,7 @@ export class RouteResolver {
       const ifp = interfaces.byIndexFast(ifindex);
       return ifp === undefined ? 'no-route' : this.finish(ifp, 0, out);
     }
-    const id = this.routes.lookup4(fib, dst);
+    const id = this.routes.lookup4(fib, dst, flowHash);
     if (id < 0) {
       if (!isIpv4Multicast(dst)) return 'no-route';
       const ifp = this.firstWithFlag(InterfaceFlags.MULTICAST);

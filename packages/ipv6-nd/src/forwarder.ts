@@ -11,7 +11,8 @@ import { Icmpv6TimeExceededCode, Icmpv6Type, Icmpv6UnreachableCode } from './wir
  * with a link-local source or destination stay on their link (RFC 4291 §2.5.6; destination
  * unreachable code 2 for a link-local source), the hop limit is checked and decremented (time
  * exceeded when it would reach 0), the route is looked up in the packet's FIB after the
- * `ipv6.route` hooks, and a packet larger than the next link's MTU is answered with packet too big
+ * `ipv6.route` hooks (an ECMP member chosen by the packet's flow hash), and a packet larger than
+ * the next link's MTU is answered with packet too big
  * (RFC 8200 §5: routers never fragment). Errors answer through the FIB the packet arrived in.
  */
 export class Forwarder {
@@ -52,7 +53,10 @@ export class Forwarder {
     const b = runHooks(this.routeSite, buf, ifp, c['hook-dropped']);
     if (b === null) return;
     const rr = this.route;
-    const err = this.resolver.resolve(b.fib, b.dst, 0, 0, rr);
+    // The flow hash of the received packet picks the ECMP member: flow label and addresses, else
+    // the upper-layer protocol and ports (fragments: addresses + protocol).
+    const flow = this.resolver.packetHash(b.data, b.start, b.end);
+    const err = this.resolver.resolve(b.fib, b.dst, 0, 0, flow, rr);
     if (err !== null) {
       if ((rr.routeFlags & RouteFlags.BLACKHOLE) !== 0) return drop(b, c.blackhole);
       if ((rr.routeFlags & RouteFlags.REJECT) !== 0) {

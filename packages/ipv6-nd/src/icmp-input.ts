@@ -191,7 +191,9 @@ export class Icmpv6Input implements UpperProtocolHandler {
     const dst = quoted + 24;
     const rr = this.route;
     const ifindex = isLinkScopedAt(b, dst) ? buf.ifindex : 0;
-    if (this.resolver.resolve(buf.fib, b, dst, ifindex, rr) !== null) return 0;
+    // The quoted packet is ours: its flow hash names the ECMP member it took, hence the route MTU.
+    const flow = this.resolver.packetHash(b, quoted, buf.end);
+    if (this.resolver.resolve(buf.fib, b, dst, ifindex, flow, rr) !== null) return 0;
     const current = this.output.pathMtu(b, dst, rr.mtu);
     if (this.pmtu.update(b, dst, reported, current)) this.counters.pmtu.updates.inc();
     else this.counters.pmtu.ignored.inc();

@@ -7,6 +7,7 @@ import {
   LinkProtocols,
   NeighbourResolverService,
   NetworkProtocolService,
+  randomFlowHashSeed,
   RouteTablesService,
   TokenBucket,
   type PacketBuffer,
@@ -81,7 +82,9 @@ export function composeIpv6Module<O>(options: Ipv6ModuleOptions, createNd: (host
       // (RFC 4007 §6) rather than routed, so link-local addresses get no connected route.
       const connected = new ConnectedRoutes(routes, stack.interfaces, opts.addAddrAllFibs, (addr) => addr.address.family === 'ipv6' && !addr.address.isLinkLocal());
       const scope = new LinkScope(stack.interfaces);
-      const resolver = new RouteResolver(stack, routes, locals, scope, nd);
+      // One ECMP flow-hash seed per stack (drawn at attach, not when the module object is made).
+      const flowSeed = opts.flowHashSeed ?? randomFlowHashSeed();
+      const resolver = new RouteResolver(stack, routes, locals, scope, nd, flowSeed, opts.maxHeaders);
       const selector = new SourceSelector(locals, stack.interfaces, now);
       const pmtu = new PathMtuCache(opts.pmtuEntries, opts.pmtuTimeoutMs, now);
       const hash = new KeyedHash();

@@ -94,7 +94,9 @@ export class Ipv6Protocol implements NetworkProtocol {
     const dst = destination.bytes as Uint8Array;
     if (this.locals.active(dst, 0, ifindex) !== null) return destination;
     const rr = this.scratch;
-    if (this.resolver.resolve(fib, dst, 0, ifindex, rr) !== null) return null;
+    // The same address-only flow hash as `allocate6` with no source, so both pick the same ECMP member.
+    const flow = this.resolver.flowHash(null, 0, dst, 0, 0, 0, 0);
+    if (this.resolver.resolve(fib, dst, 0, ifindex, flow, rr) !== null) return null;
     const chosen = this.selector.select(dst, 0, rr.ifp!);
     return chosen === null ? null : chosen.address;
   }

@@ -73,6 +73,12 @@ export interface Ipv6ModuleOptions {
   readonly replyToMulticastEcho?: boolean;
   /** Neighbour discovery, DAD, SLAAC and MLD. */
   readonly nd?: NdOptions;
+  /**
+   * Seed of the ECMP flow hash (an unsigned 32-bit integer). Default: random, drawn when the module
+   * is loaded into a stack, so stacks in series spread flows independently. Give one for
+   * reproducible path choices (tests, captures).
+   */
+  readonly flowHashSeed?: number;
 }
 
 /** Options with every default applied. @internal */
@@ -92,6 +98,8 @@ export interface ResolvedIpv6Options {
   readonly addAddrAllFibs: boolean;
   readonly replyToMulticastEcho: boolean;
   readonly nd: NdOptions;
+  /** Undefined: draw a random seed per stack. */
+  readonly flowHashSeed: number | undefined;
 }
 
 function fail(field: string, message: string): never {
@@ -102,6 +110,11 @@ function integer(field: string, value: unknown, fallback: number, min: number, m
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(field, `must be an integer in ${min}..${max}, got ${String(value)}`);
   return value;
+}
+
+/** The ECMP flow-hash seed: an unsigned 32-bit integer, or undefined for a random one per stack. */
+function seed(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : integer('flowHashSeed', value, 0, 0, 2 ** 32 - 1);
 }
 
 function positive(field: string, value: unknown, fallback: number): number {
@@ -159,5 +172,6 @@ export function resolveIpv6Options(options: Ipv6ModuleOptions = {}): ResolvedIpv
     addAddrAllFibs: flag('addAddrAllFibs', options.addAddrAllFibs, true),
     replyToMulticastEcho: flag('replyToMulticastEcho', options.replyToMulticastEcho, true),
     nd,
+    flowHashSeed: seed(options.flowHashSeed),
   };
 }

@@ -1,4 +1,4 @@
-import { allocateOutbound, InterfaceFlags, outboundHeadroom, PacketFlags, runHooks, type HookSite, type NetInterface, type PacketBuffer, type SendError, type Stack } from '@stack/core';
+import { allocateOutbound, flowPorts, InterfaceFlags, outboundHeadroom, PacketFlags, runHooks, type HookSite, type NetInterface, type PacketBuffer, type SendError, type Stack } from '@stack/core';
 import { bytesOf, copy16, isLinkScopedAt, isMulticastAt } from './address-bytes.js';
 import { flowLabel } from './flow-label.js';
 import type { FragmentIdentification } from './fragment-identification.js';
@@ -79,7 +79,10 @@ export class Ipv6Output {
       return 'message-too-long';
     }
     const rr = this.route;
-    const err = this.resolver.resolve(fib, dst, dstOffset, ifindex, rr);
+    // No transport header yet: an address-only flow hash. `send6` hashes the whole flow and decides
+    // the ECMP member the packet takes; this one only chooses the source and checks the MTU.
+    const flow = this.resolver.flowHash(src, srcOffset, dst, dstOffset, 0, 0, 0);
+    const err = this.resolver.resolve(fib, dst, dstOffset, ifindex, flow, rr);
     if (err !== null) {
       this.counters.out['no-route'].inc();
       return err;
@@ -125,24 +128,29 @@ export class Ipv6Output {
   send6(buf: PacketBuffer, protocol: number, hopLimit: number, trafficClass: number, flags: number, ifindex: number): SendError | null {
     const b = runHooks(this.routeSite, buf, null, this.counters.out['hook-dropped']);
     if (b === null) return null;
+    const payload = b.length;
+    const d = b.data;
+    const ports = payload >= 4 ? ((d[b.start] << 24) | (d[b.start + 1] << 16) | (d[b.start + 2] << 8) | d[b.start + 3]) : 0;
+    const label = flowLabel(this.hash, b.src, b.dst, protocol, ports);
     const rr = this.route;
-    const err = this.resolver.resolve(b.fib, b.dst, 0, ifindex, rr);
+    // The ECMP member by the flow (label and addresses; RFC 6438 §3), before fragmenting: every
+    // fragment of the packet and every packet of the flow leave the same way, and a router that
+    // hashes the label keeps them together too.
+    const flow = this.resolver.flowHash(b.src, 0, b.dst, 0, label, protocol, flowPorts(protocol, d, b.start, payload));
+    const err = this.resolver.resolve(b.fib, b.dst, 0, ifindex, flow, rr);
     if (err !== null) {
       this.counters.out['no-route'].inc();
       b.release();
       return err;
     }
-    const payload = b.length;
     if (payload > IPV6_MAX_PAYLOAD) {
       this.counters.out['message-too-long'].inc();
       b.release();
       return 'message-too-long';
     }
     const ifp = rr.ifp!;
-    const d = b.data;
-    const ports = payload >= 4 ? ((d[b.start] << 24) | (d[b.start + 1] << 16) | (d[b.start + 2] << 8) | d[b.start + 3]) : 0;
     const at = b.prepend(IPV6_HEADER_LENGTH);
-    const word = ((6 << 28) | ((trafficClass & 0xff) << 20) | flowLabel(this.hash, b.src, b.dst, protocol, ports)) >>> 0;
+    const word = ((6 << 28) | ((trafficClass & 0xff) << 20) | label) >>> 0;
     d[at] = word >>> 24;
     d[at + 1] = word >>> 16;
     d[at + 2] = word >>> 8;
