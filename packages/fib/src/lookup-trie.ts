@@ -53,6 +53,8 @@ export class LookupTrie {
   readonly codes: LeafCodes;
   /** Leaf code of the default route (0: none). */
   defaultCode = 0;
+  /** Its next-hop id (-1: none), as `values[0x8000]` holds it for the WebAssembly lookups. */
+  defaultId = -1;
   /** `codes.version` the values table was copied at. */
   private valuesVersion = -1;
   private readonly pool: RecordPool;
@@ -229,7 +231,8 @@ export class LookupTrie {
       const n = Math.min(codes.values.length, 0x8000);
       values.set(n === codes.values.length ? codes.values : codes.values.subarray(0, n));
     }
-    values[0x8000] = this.defaultCode === 0 ? -1 : codes.idOf(this.defaultCode);
+    this.defaultId = this.defaultCode === 0 ? -1 : codes.idOf(this.defaultCode);
+    values[0x8000] = this.defaultId;
   }
 
   /**

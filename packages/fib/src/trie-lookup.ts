@@ -20,7 +20,7 @@ function orDefault(code: number, def: number): number {
 
 /** The next-hop id of a leaf code: codes 1..0x7fff directly, 0 the default route's, table codes from `values`. */
 function idOf(t: LookupTrie, code: number): number {
-  return code < 0x8000 ? orDefault(code, t.values[0x8000]) : t.values[code - 0x8000];
+  return code < 0x8000 ? orDefault(code, t.defaultId) : t.values[code - 0x8000];
 }
 
 /** Longest-prefix match of an IPv4 address (unsigned or signed 32-bit integer). */
@@ -62,7 +62,7 @@ export function trieLookup4Burst(t: LookupTrie, dsts: Uint32Array | Int32Array, 
   const shift = 32 - k;
   const m32 = t.m32;
   const m16 = t.m16;
-  const def = t.values[0x8000];
+  const def = t.defaultId;
   let i = 0;
   for (; i + 8 <= count; i += 8) {
     const d0 = dsts[i];
