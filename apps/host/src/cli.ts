@@ -6,6 +6,7 @@ import type { LinkDriver } from '@stack/core';
 import { parseConfig, ConfigError } from './config.js';
 import { createHost } from './compose.js';
 import { runDemo } from './demo.js';
+import { igmpView, membershipCommand } from './multicast.js';
 import { ping } from './ping.js';
 import { arpTable, eventLine, ifconfig, ipv4ReassemblyUsage, ndpTable, netstatS, routeTable } from './views.js';
 
@@ -23,6 +24,8 @@ const HELP = [
   'ping [-4|-6] ADDRESS [COUNT [SIZE]]  echo requests with statistics; a link-local ADDRESS takes its scope: fe80::1%em0',
   'ping6 ADDRESS [COUNT [SIZE]]      ping -6',
   'reass                             reassembly buffers in use, per family',
+  'join GROUP IFNAME | leave GROUP IFNAME  join / leave a multicast group (IGMP or MLD reports it)',
+  'igmp                              IGMP mode and parameters per interface, IPv4 groups joined',
   'memory                            this process\'s heap and resident size',
   'echo TEXT | quit',
   'Events (DAD conflicts, routers, prefixes, addresses ready) are printed as they happen: "event: ND em0 DAD_CONFLICT ..."',
@@ -111,6 +114,11 @@ async function run(file: string): Promise<number> {
       }
       case 'stats':
         return print(netstatS(stack, rest[0]));
+      case 'join':
+      case 'leave':
+        return print(membershipCommand(stack, cmd, rest));
+      case 'igmp':
+        return print(igmpView(stack));
       case 'reass':
         return print([...ipv4ReassemblyUsage(stack), ...(v6?.ipv6ReassemblyUsage(stack) ?? [])]);
       case 'memory': {

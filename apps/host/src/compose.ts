@@ -1,6 +1,6 @@
 // Builds a host stack from a validated configuration: modules, interfaces, addresses, routes and
 // services. Interfaces attach to TAP devices or to ports of named simulated switches.
-import { AddressEvents, createStack, MacAddress, RouteFlags, RouteTablesService, type Clock, type FrameTap, type IpAddress, type LinkDriver, type Stack } from '@stack/core';
+import { AddressEvents, createStack, MacAddress, NetworkProtocolService, RouteFlags, RouteTablesService, type Clock, type FrameTap, type IpAddress, type LinkDriver, type Stack } from '@stack/core';
 import { arpModule } from '@stack/arp';
 import { etherModule } from '@stack/ether';
 import { fibModule } from '@stack/fib';
@@ -88,6 +88,8 @@ export async function createHost(config: HostConfig, env: HostEnvironment = {}):
     const hardwareAddress = ic.mac ?? (ic.tap !== undefined && driver.hardwareAddress ? tapPeerAddress(driver.hardwareAddress) : undefined);
     const ifp = stack.interfaces.add({ name: ic.name, driver, mtu: ic.mtu, hardwareAddress, fib: ic.fib });
     for (const a of ic.addresses) ifp.addAddress({ address: a.address, prefixLength: a.prefixLength });
+    // Joined like a socket would (IP_ADD_MEMBERSHIP): IGMP / MLD report them from now on.
+    for (const g of ic.multicastGroups) stack.services.get(NetworkProtocolService, g.family).joinGroup(ifp.index, g);
   }
 
   let capture: HostCapture | undefined;

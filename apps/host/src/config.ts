@@ -38,6 +38,8 @@ export interface InterfaceConfig {
   readonly addresses: readonly AddressConfig[];
   /** IPv6 autoconfiguration of this interface; present exactly when IPv6 is loaded. */
   readonly ipv6?: Ipv6InterfaceConfig;
+  /** Multicast groups joined at start-up (IGMP reports the IPv4 ones, MLD the IPv6 ones). */
+  readonly multicastGroups: readonly IpAddress[];
 }
 
 export interface RouteConfig {
@@ -182,6 +184,34 @@ function parseFamilies(v: Json): AddressFamily[] {
   return out;
 }
 
+/**
+ * `interfaces[].multicastGroups`: multicast addresses of a loaded family, each once, not the
+ * all-hosts / all-nodes groups (every interface is a member of those already).
+ */
+function multicastGroups(v: Json, field: string, families: readonly AddressFamily[]): IpAddress[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError(field, 'expected a list such as ["239.1.2.3", "ff05::1:3"]');
+  const seen = new Set<string>();
+  return v.map((raw, i) => {
+    const f = `${field}[${i}]`;
+    const text = str(raw, f);
+    if (text.includes('/') || text.includes('%')) throw new ConfigError(f, `expected a multicast address without prefix length or zone, got "${text}"`);
+    const a = parseOrFail(f, () => parseIpAddress(text));
+    requireFamily(families, a.family, f, `group ${a.toString()}`);
+    if (a.family === 'ipv4') {
+      if (a.value >>> 28 !== 0xe) throw new ConfigError(f, `${a.toString()} is not an IPv4 multicast address (224.0.0.0/4)`);
+      if (a.value === 0xe0000001) throw new ConfigError(f, '224.0.0.1 (all hosts) is joined by every interface already');
+    } else {
+      if (!a.isMulticast()) throw new ConfigError(f, `${a.toString()} is not an IPv6 multicast address (ff00::/8)`);
+      if (a.equals(Ipv6Address.parse('ff02::1'))) throw new ConfigError(f, 'ff02::1 (all nodes) is joined by every interface already');
+    }
+    const key = a.toString();
+    if (seen.has(key)) throw new ConfigError(f, `${key} is listed twice`);
+    seen.add(key);
+    return a;
+  });
+}
+
 function ipv6InterfaceBlock(v: Json, field: string): Ipv6InterfaceConfig {
   if (!isObject(v)) throw new ConfigError(field, 'expected an object such as {"acceptRa": true, "slaac": true}');
   allowOnly(v, field, ['acceptRa', 'slaac', 'linkLocal', 'interfaceIdentifier', 'dadTransmits']);
@@ -208,6 +238,7 @@ function mentionsIpv6(doc: Record<string, Json>): boolean {
       if (!isObject(i)) continue;
       if (i.ipv6 !== undefined) return true;
       if (Array.isArray(i.addresses) && i.addresses.some(looks6)) return true;
+      if (Array.isArray(i.multicastGroups) && i.multicastGroups.some(looks6)) return true;
     }
   }
   if (Array.isArray(doc.routes) && doc.routes.some((r) => isObject(r) && (looks6(r.to) || looks6(r.via)))) return true;
@@ -239,7 +270,7 @@ export function validateConfig(doc: Json): HostConfig {
   const interfaces = doc.interfaces.map((raw, i): InterfaceConfig => {
     const f = `interfaces[${i}]`;
     if (!isObject(raw)) throw new ConfigError(f, 'expected an object');
-    allowOnly(raw, f, ['name', 'tap', 'sim', 'mac', 'mtu', 'fib', 'addresses', 'ipv6']);
+    allowOnly(raw, f, ['name', 'tap', 'sim', 'mac', 'mtu', 'fib', 'addresses', 'ipv6', 'multicastGroups']);
     const name = str(raw.name, `${f}.name`);
     if (!/^[a-z][a-z0-9._-]{0,14}$/.test(name)) throw new ConfigError(`${f}.name`, `"${name}" is not a valid interface name`);
     if (names.has(name)) throw new ConfigError(`${f}.name`, `"${name}" is used twice`);
@@ -286,7 +317,8 @@ export function validateConfig(doc: Json): HostConfig {
     } else if (has6) {
       ipv6 = IPV6_INTERFACE_DEFAULTS;
     }
-    return { name, tap, sim, mac, mtu, fib, addresses, ipv6 };
+    const groups = multicastGroups(raw.multicastGroups, `${f}.multicastGroups`, families);
+    return { name, tap, sim, mac, mtu, fib, addresses, ipv6, multicastGroups: groups };
   });
 
   const rawRoutes = doc.routes ?? [];

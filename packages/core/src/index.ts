@@ -15,6 +15,7 @@ export * from './reassembly/index.js';
 export * from './echo/index.js';
 export * from './routing/index.js';
 export * from './neighbour/index.js';
+export * from './path-mtu/index.js';
 
 export type { Disposer } from './engine/disposer.js';
 export { defineService, ServiceRegistry, DEFAULT_VARIANT, type ServiceKey, type ServiceInfo } from './engine/service.js';

@@ -1,4 +1,5 @@
-import type { ReassemblyUsage as CoreReassemblyUsage } from '@stack/core';
+import type { PathMtuInfo, ReassemblyUsage as CoreReassemblyUsage } from '@stack/core';
+import type { Ipv4MulticastInterface } from './igmp/igmp-types.js';
 
 /** Reassembly usage, for listings and tests (the core `ReassemblyUsage`). @public */
 export type ReassemblyUsage = CoreReassemblyUsage;
@@ -13,4 +14,10 @@ export interface Ipv4Control {
   /** TTL of datagrams this stack originates. */
   readonly defaultTtl: number;
   reassemblyUsage(): ReassemblyUsage;
+  /** Multicast groups joined per interface, with each interface's IGMP state (`netstat -g`, `ifmcstat`). */
+  multicast(): Ipv4MulticastInterface[];
+  /** The path MTU cache (RFC 1191), by destination. */
+  pathMtus(): PathMtuInfo[];
+  /** Forget every learnt path MTU. */
+  flushPathMtus(): void;
 }

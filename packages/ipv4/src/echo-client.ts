@@ -36,7 +36,7 @@ export class EchoClient implements IcmpEcho {
     v.identifier = request.identifier;
     v.sequence = request.sequence;
     writeEchoData(request, buf.data, v.dataOffset, size);
-    v.fillChecksum();
+    v.fillChecksum(buf.words);
     this.counter.inc();
     return this.output.send4(buf, IpProtocol.ICMP, request.ttl ?? 0, 0, flags, 0);
   }

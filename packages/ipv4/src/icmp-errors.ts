@@ -58,7 +58,7 @@ export class IcmpErrors {
       out.failed.inc();
       return false;
     }
-    emitIcmpv4Error(type, code, rest, bytes, offset, length, buf.data, buf.start);
+    emitIcmpv4Error(type, code, rest, bytes, offset, length, buf.data, buf.start, undefined, buf.words);
     if (this.output.send4(buf, IpProtocol.ICMP, 0, 0, 0, 0) !== null) {
       out.failed.inc();
       return false;

@@ -11,6 +11,7 @@ import type { EchoClient } from './echo-client.js';
 import type { Ipv4Counters } from './ipv4-counters.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { Ipv4Output } from './output.js';
+import type { Ipv4PathMtuDiscovery } from './path-mtu.js';
 import {
   Icmpv4PacketView,
   Icmpv4Type,
@@ -22,7 +23,8 @@ type ErrorKind = TransportErrorReport['kind'];
 
 /**
  * ICMPv4 input (RFC 792, RFC 1122 §3.2.2): answers echo requests, hands echo replies to the echo
- * client and errors to the upper protocol whose datagram they quote.
+ * client and errors to the upper protocol whose datagram they quote (and fragmentation needed to
+ * path MTU discovery, RFC 1191).
  */
 export class IcmpInput implements UpperProtocolHandler {
   private readonly view = new Icmpv4PacketView();
@@ -34,13 +36,14 @@ export class IcmpInput implements UpperProtocolHandler {
     private readonly echo: EchoClient,
     private readonly counters: Ipv4Counters,
     private readonly replyToBroadcastEcho: boolean,
+    private readonly pmtu: Ipv4PathMtuDiscovery,
   ) {}
 
   input(buf: PacketBuffer, _ifp: NetInterface): boolean {
     const c = this.counters.icmpIn;
     c.received.inc();
     const v = this.view.reset(buf.data, buf.start, buf.length);
-    const failure = v.check();
+    const failure = v.check(true, buf.words);
     if (failure !== null) {
       c[failure].inc();
       buf.release();
@@ -88,7 +91,7 @@ export class IcmpInput implements UpperProtocolHandler {
     const v = this.view.reset(reply.data, reply.start, length);
     v.type = Icmpv4Type.ECHO_REPLY;
     v.code = 0;
-    v.fillChecksum();
+    v.fillChecksum(reply.words);
     const tos = request.data[request.networkOffset + 1];
     if (this.output.send4(reply, IpProtocol.ICMP, 0, tos, 0, 0) === null) this.counters.icmpOut['echo-reply'].inc();
     else this.counters.icmpOut.failed.inc();
@@ -106,6 +109,9 @@ export class IcmpInput implements UpperProtocolHandler {
     if (quotedLength < 28 || b[q] >>> 4 !== 4) return;
     const qhl = (b[q] & 0x0f) << 2;
     if (qhl < 20 || qhl + 8 > quotedLength) return;
+    if (type === Icmpv4Type.DESTINATION_UNREACHABLE && code === Icmpv4UnreachableCode.FRAGMENTATION_NEEDED) {
+      this.pmtu.report(b, q, q + quotedLength, buf.fib, mtu);
+    }
     const protocol = b[q + 9];
     const from = ipv4FromBytes(buf.src, 0);
     if (protocol === IpProtocol.ICMP) {

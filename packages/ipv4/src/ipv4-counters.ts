@@ -65,6 +65,14 @@ const REASS_DESCRIPTIONS: Partial<Record<(typeof REASS)[number], string>> = {
   'late-fragment': 'fragments of an already discarded datagram, dropped',
 };
 
+const PMTU = ['updates', 'ignored', 'plateau'] as const;
+
+const PMTU_DESCRIPTIONS: Partial<Record<(typeof PMTU)[number], string>> = {
+  updates: 'fragmentation-needed messages that lowered a path MTU (RFC 1191)',
+  ignored: 'fragmentation-needed messages ignored: not quoting our datagram, MTU below 68, no route, or not lowering the estimate',
+  plateau: 'fragmentation-needed messages without a next-hop MTU, estimated from the RFC 1191 §7 plateaus',
+};
+
 const ICMP_IN = ['received', 'truncated', 'bad-checksum', 'echo-request', 'echo-reply', 'errors', 'other', 'broadcast-echo-ignored'] as const;
 const ICMP_OUT = ['echo-reply', 'echo-request', 'unreachable', 'time-exceeded', 'parameter-problem', 'rate-limited', 'suppressed', 'failed'] as const;
 
@@ -75,6 +83,7 @@ export function createIpv4Counters(ctx: ModuleContext) {
     in: ctx.counters('ipv4.in', IN_OUTCOMES, IN_DESCRIPTIONS),
     out: ctx.counters('ipv4.out', OUT),
     reass: ctx.counters('ipv4.reass', REASS, REASS_DESCRIPTIONS),
+    pmtu: ctx.counters('ipv4.pmtu', PMTU, PMTU_DESCRIPTIONS),
     icmpIn: ctx.counters('icmp.in', ICMP_IN),
     icmpOut: ctx.counters('icmp.out', ICMP_OUT, {
       'rate-limited': 'errors not sent: rate limit (RFC 1812 §4.3.2.8)',

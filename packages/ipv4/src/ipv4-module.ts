@@ -5,6 +5,7 @@ import {
   DemuxTable,
   LinkProtocols,
   NetworkProtocolService,
+  PathMtuCache,
   randomFlowHashSeed,
   RouteTablesService,
   TokenBucket,
@@ -14,6 +15,7 @@ import {
 } from '@stack/core';
 import type { Ipv4Control } from './control-types.js';
 import { EchoClient } from './echo-client.js';
+import { attachMulticast } from './igmp/index.js';
 import { Forwarder } from './forwarder.js';
 import { Fragmenter } from './fragmenter.js';
 import { IcmpErrors } from './icmp-errors.js';
@@ -27,6 +29,7 @@ import { LocalAddresses } from './local-addresses.js';
 import { MulticastGroups } from './multicast-groups.js';
 import { resolveIpv4Options, type Ipv4ModuleOptions } from './options.js';
 import { Ipv4Output } from './output.js';
+import { Ipv4PathMtuDiscovery } from './path-mtu.js';
 import { Reassembler, type ReassemblyEntry } from './reassembly.js';
 import { RouteResolver } from './route-resolver.js';
 import { Icmpv4TimeExceededCode, Icmpv4Type, IpProtocol } from './wire/index.js';
@@ -61,7 +64,9 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
       const flowSeed = opts.flowHashSeed ?? randomFlowHashSeed();
       const resolver = new RouteResolver(stack, routes, locals, flowSeed);
       const fragmenter = new Fragmenter(stack.pool, stack.pool.headroom);
-      const output = new Ipv4Output(stack, resolver, locals, fragmenter, counters, routeSite, outputSite, opts.defaultTtl);
+      const now = (): number => stack.clock.now();
+      const pmtu = new PathMtuCache({ addressLength: 4, maxEntries: opts.pmtuEntries, timeoutMs: opts.pmtuTimeoutMs, minMtu: opts.pmtuMinMtu, now });
+      const output = new Ipv4Output(stack, resolver, locals, pmtu, fragmenter, counters, routeSite, outputSite, opts.defaultTtl);
       const bucket = opts.rateLimit === null ? null : new TokenBucket(stack.clock, opts.rateLimit.perSecond, opts.rateLimit.burst);
       const errors = new IcmpErrors(stack, output, locals, counters, bucket);
       const uppers = new DemuxTable<UpperProtocolHandler>('ipv4.protocols');
@@ -83,8 +88,10 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
       const forwarder = new Forwarder(stack, resolver, output, errors, counters, routeSite);
       const input = new Ipv4Input(locals, groups, reassembler, uppers, errors, forwarder, counters, inputSite, () => forwarding);
       const echo = new EchoClient(output, stack.clock, counters.icmpOut['echo-request']);
-      const icmp = new IcmpInput(output, locals, uppers, echo, counters, opts.replyToBroadcastEcho);
+      const discovery = new Ipv4PathMtuDiscovery(stack, pmtu, output, resolver, locals, counters);
+      const icmp = new IcmpInput(output, locals, uppers, echo, counters, opts.replyToBroadcastEcho, discovery);
       ctx.track(uppers.register(IpProtocol.ICMP, icmp, ctx.name));
+      const multicast = attachMulticast(ctx, opts.igmp, { groups, output, uppers, originated: counters.out.requests });
 
       const protocol = new Ipv4Protocol(stack, uppers, output, resolver, locals, groups, errors);
       const control: Ipv4Control = {
@@ -96,6 +103,9 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
         },
         defaultTtl: opts.defaultTtl,
         reassemblyUsage: () => reassembler.store.usage(),
+        multicast: () => multicast.list(),
+        pathMtus: () => pmtu.list(),
+        flushPathMtus: () => pmtu.clear(),
       };
 
       ctx.onUnload(() => {
@@ -103,6 +113,7 @@ export function ipv4Module(options: Ipv4ModuleOptions = {}): StackModule {
         connected.clear();
         groups.clear();
         locals.clear();
+        pmtu.clear();
       });
       followAddresses(ctx, 'ipv4', [locals, connected]);
       ctx.register(LinkProtocols, ETHERTYPE_IPV4, input.handler);

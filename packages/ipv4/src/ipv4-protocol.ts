@@ -81,6 +81,16 @@ export class Ipv4Protocol implements NetworkProtocol {
     return src === 0 ? null : new Ipv4Address(src);
   }
 
+  pathMtu(destination: IpAddress, ifindex = 0, fib?: number): number {
+    if (destination.family !== 'ipv4') return 0;
+    const dst = destination.value;
+    const table = fib ?? (ifindex !== 0 ? (this.stack.interfaces.byIndexFast(ifindex)?.fib ?? 0) : 0);
+    const rr = this.scratch;
+    // The address-only flow hash of `allocate4` with no source, so both see the same ECMP member.
+    if (this.resolver.resolve(table, dst, ifindex, this.resolver.flowHash(0, dst, 0, 0), rr) !== null) return 0;
+    return this.output.pathMtuTo(dst, rr.mtu);
+  }
+
   isLocalAddress(address: IpAddress): boolean {
     return address.family === 'ipv4' && this.locals.active(address.value) !== null;
   }

@@ -1,3 +1,6 @@
+import { resolveIgmpOptions, type IgmpOptions, type ResolvedIgmpOptions } from './igmp/igmp-options.js';
+import { DEFAULT_PMTU_FLOOR, IPV4_MIN_MTU } from './path-mtu.js';
+
 /**
  * Bounds of IPv4 reassembly (RFC 791 §3.2, RFC 1122 §3.3.2).
  * @public
@@ -28,6 +31,23 @@ export interface IcmpRateLimitOptions {
 }
 
 /**
+ * The path MTU cache (RFC 1191).
+ * @public
+ */
+export interface PathMtuOptions {
+  /** Destinations remembered; a new one beyond this replaces the entry closest to expiry. Default 512. */
+  readonly maxEntries?: number;
+  /** How long a learnt path MTU holds before the larger MTU is tried again (RFC 1191 §6.3: 10 minutes recommended). Default 600 000. */
+  readonly timeoutMs?: number;
+  /**
+   * Floor of a learnt path MTU, 68..65535: a smaller reported next-hop MTU is raised to it (reports
+   * below 68 are ignored). Default 552, as Linux's `min_pmtu`: it keeps a TCP MSS of at least 512
+   * against forged reports (RFC 5927). Set 68 for a network with links that narrow.
+   */
+  readonly minMtu?: number;
+}
+
+/**
  * Options of {@link ipv4Module}.
  * @public
  */
@@ -49,6 +69,14 @@ export interface Ipv4ModuleOptions {
    * reproducible path choices (tests, captures).
    */
   readonly flowHashSeed?: number;
+  /** Path MTU discovery (RFC 1191) for the datagrams this stack originates. */
+  readonly pathMtu?: PathMtuOptions;
+  /**
+   * The IGMP host (RFC 3376, with IGMPv2 and IGMPv1 compatibility): reports the groups joined on
+   * every interface but loopback and answers queries. `false` turns IGMP off entirely (groups are
+   * still joined locally and on the link, nothing is reported). Default `{}`.
+   */
+  readonly igmp?: IgmpOptions | false;
 }
 
 /** Options with every default applied. @internal */
@@ -64,6 +92,11 @@ export interface ResolvedIpv4Options {
   readonly replyToBroadcastEcho: boolean;
   /** Undefined: draw a random seed per stack. */
   readonly flowHashSeed: number | undefined;
+  readonly pmtuEntries: number;
+  readonly pmtuTimeoutMs: number;
+  readonly pmtuMinMtu: number;
+  /** Null: IGMP off. */
+  readonly igmp: ResolvedIgmpOptions | null;
 }
 
 function integer(field: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -91,6 +124,7 @@ function positive(field: string, value: number | undefined, fallback: number): n
 export function resolveIpv4Options(options: Ipv4ModuleOptions = {}): ResolvedIpv4Options {
   const r = options.reassembly ?? {};
   const limit = options.icmpRateLimit;
+  const pmtu = options.pathMtu ?? {};
   return {
     forwarding: options.forwarding ?? false,
     defaultTtl: integer('defaultTtl', options.defaultTtl, 64, 1, 255),
@@ -108,5 +142,9 @@ export function resolveIpv4Options(options: Ipv4ModuleOptions = {}): ResolvedIpv
     addAddrAllFibs: options.addAddrAllFibs ?? true,
     replyToBroadcastEcho: options.replyToBroadcastEcho ?? false,
     flowHashSeed: seed(options.flowHashSeed),
+    pmtuEntries: integer('pathMtu.maxEntries', pmtu.maxEntries, 512, 1, 1 << 20),
+    pmtuTimeoutMs: positive('pathMtu.timeoutMs', pmtu.timeoutMs, 600_000),
+    pmtuMinMtu: integer('pathMtu.minMtu', pmtu.minMtu, DEFAULT_PMTU_FLOOR, IPV4_MIN_MTU, 65535),
+    igmp: resolveIgmpOptions(options.igmp),
   };
 }

@@ -9,6 +9,7 @@ import {
   type HookSite,
   type NetInterface,
   type PacketBuffer,
+  type PathMtuCache,
   type SendError,
   type Stack,
 } from '@stack/core';
@@ -35,7 +36,8 @@ export const SendFlags = {
 /**
  * The originating half of IPv4 (DESIGN.md §4 two-stage send): `allocate4` routes, selects the
  * source and hands out a buffer with headroom; `send4` prepends the header and transmits,
- * fragmenting to the path MTU (RFC 791 §3.2) unless DF is set. Integers in, no objects.
+ * fragmenting to the path MTU (RFC 791 §3.2; the route's, lowered by a learnt one, RFC 1191)
+ * unless DF is set. Integers in, no objects.
  */
 export class Ipv4Output {
   private readonly route = new ResolvedRoute();
@@ -44,6 +46,8 @@ export class Ipv4Output {
   private emitIfp: NetInterface | null = null;
   private emitNextHop = 0;
   private emitBroadcast = false;
+  /** A destination as bytes, the path MTU cache's key. */
+  private readonly key = new Uint8Array(4);
   private readonly emitFragment = (frag: PacketBuffer): void => {
     this.counters.out['fragments-created'].inc();
     if (!transmitIpv4(this.stack, this.emitIfp!, frag, this.emitNextHop, this.emitBroadcast)) this.counters.out['no-link-layer'].inc();
@@ -53,6 +57,7 @@ export class Ipv4Output {
     private readonly stack: Stack,
     private readonly resolver: RouteResolver,
     private readonly locals: LocalAddresses,
+    private readonly pmtu: PathMtuCache,
     private readonly fragmenter: Fragmenter,
     private readonly counters: Ipv4Counters,
     private readonly routeSite: HookSite<PacketBuffer>,
@@ -87,7 +92,7 @@ export class Ipv4Output {
       source = ifp === this.stack.loopback && this.locals.active(dst) !== null ? dst : selectSource4(this.stack, ifp, dst, rr.nextHop);
       if (source === 0) return 'no-source-address';
     }
-    if ((flags & SendFlags.DONT_FRAGMENT) !== 0 && length + IPV4_MIN_HEADER_LENGTH > rr.mtu) {
+    if ((flags & SendFlags.DONT_FRAGMENT) !== 0 && length + IPV4_MIN_HEADER_LENGTH > this.pathMtuTo(dst, rr.mtu)) {
       this.counters.out['message-too-long'].inc();
       return 'message-too-long';
     }
@@ -149,7 +154,26 @@ export class Ipv4Output {
     b.family = 'ipv4';
     b.flags |= PacketFlags.LOCAL_OUT | (df ? PacketFlags.DONT_FRAGMENT : 0);
     this.counters.out.requests.inc();
-    return this.emit(b, rr.ifp!, rr.nextHop, rr.broadcast, rr.mtu, df);
+    // Originated datagrams fit the path MTU (RFC 1191); forwarded ones only the route's (`emit`).
+    return this.emit(b, rr.ifp!, rr.nextHop, rr.broadcast, this.pathMtu(b.dst, 0, rr.mtu), df);
+  }
+
+  /**
+   * The MTU towards the destination at `dst[o..o+4)` whose route MTU is `routeMtu`: lowered by a
+   * path MTU learnt from fragmentation-needed messages (RFC 1191). One size check when the cache is
+   * empty; allocates nothing.
+   */
+  pathMtu(dst: Uint8Array, o: number, routeMtu: number): number {
+    if (this.pmtu.size === 0) return routeMtu;
+    const learnt = this.pmtu.get(dst, o);
+    return learnt > 0 && learnt < routeMtu ? learnt : routeMtu;
+  }
+
+  /** {@link Ipv4Output.pathMtu} for a destination held as an integer. */
+  pathMtuTo(dst: number, routeMtu: number): number {
+    if (this.pmtu.size === 0) return routeMtu;
+    ipv4ToBytes(dst, this.key, 0);
+    return this.pathMtu(this.key, 0, routeMtu);
   }
 
   /**

@@ -1,20 +1,15 @@
-import type { ReassemblyUsage } from '@stack/core';
+import type { PathMtuInfo as CorePathMtuInfo, ReassemblyUsage } from '@stack/core';
 
 /** Reassembly usage, for listings and tests (the core `ReassemblyUsage`). @public */
 export type Ipv6ReassemblyUsage = ReassemblyUsage;
 
 /**
- * One entry of the path MTU cache (RFC 8201).
+ * One entry of the path MTU cache (RFC 8201; the core `PathMtuInfo`): destination as RFC 5952
+ * text, the MTU learnt from a packet too big message (never below 1280), and the milliseconds
+ * until it ages out and the larger MTU is tried again.
  * @public
  */
-export interface PathMtuInfo {
-  /** Destination, RFC 5952 text. */
-  readonly destination: string;
-  /** Path MTU learnt from a packet too big message (never below 1280). */
-  readonly mtu: number;
-  /** Milliseconds until the entry ages out and the larger MTU is tried again. */
-  readonly expiresIn: number;
-}
+export type PathMtuInfo = CorePathMtuInfo;
 
 /**
  * Run-time control of the `ipv6` module.

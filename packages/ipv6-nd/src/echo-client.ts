@@ -50,7 +50,7 @@ export class EchoClient implements IcmpEcho {
     v.identifier = request.identifier;
     v.sequence = request.sequence;
     writeEchoData(request, buf.data, v.dataOffset, size);
-    v.fillChecksum(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, length));
+    v.fillChecksum(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, length), buf.words);
     this.counter.inc();
     return this.output.send6(buf, Ipv6NextHeader.ICMPV6, request.ttl ?? 0, 0, flags, ifindex);
   }

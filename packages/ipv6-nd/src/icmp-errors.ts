@@ -67,7 +67,7 @@ export class Icmpv6Errors {
       return false;
     }
     const pseudo = icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, messageLength);
-    emitIcmpv6Error(type, code, rest, bytes, offset, length, buf.data, buf.start, pseudo);
+    emitIcmpv6Error(type, code, rest, bytes, offset, length, buf.data, buf.start, pseudo, undefined, buf.words);
     if (this.output.send6(buf, Ipv6NextHeader.ICMPV6, 0, 0, 0, ifindex) !== null) {
       out.failed.inc();
       return false;

@@ -3,6 +3,7 @@ import {
   type DemuxTable,
   type NetInterface,
   type PacketBuffer,
+  type PathMtuCache,
   type TransportErrorReport,
   type UpperProtocolHandler,
 } from '@stack/core';
@@ -13,7 +14,6 @@ import type { LocalAddresses } from './local-addresses.js';
 import type { NdLink } from './nd-link.js';
 import type { Ipv6Output } from './output.js';
 import { PacketMarks } from './packet-marks.js';
-import type { PathMtuCache } from './path-mtu-cache.js';
 import { ResolvedRoute, type RouteResolver } from './route-resolver.js';
 import type { SourceSelector } from './source-selection.js';
 import type { UpperLayerLocator } from './upper-layer.js';
@@ -58,7 +58,7 @@ export class Icmpv6Input implements UpperProtocolHandler {
     const c = this.counters.icmpIn;
     c.received.inc();
     const v = this.view.reset(buf.data, buf.start, buf.length);
-    const failure = v.check(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, buf.length));
+    const failure = v.check(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, buf.length), buf.words);
     if (failure !== null) {
       c[failure].inc();
       buf.release();
@@ -143,7 +143,7 @@ export class Icmpv6Input implements UpperProtocolHandler {
     const v = this.replyView.reset(reply.data, reply.start, length);
     v.type = Icmpv6Type.ECHO_REPLY;
     v.code = 0;
-    v.fillChecksum(icmpv6PseudoHeaderSum(reply.src, 0, reply.dst, 0, length));
+    v.fillChecksum(icmpv6PseudoHeaderSum(reply.src, 0, reply.dst, 0, length), reply.words);
     if (this.output.send6(reply, Ipv6NextHeader.ICMPV6, 0, 0, 0, ifindex) === null) out['echo-reply'].inc();
     else out.failed.inc();
   }

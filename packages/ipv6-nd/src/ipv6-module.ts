@@ -7,6 +7,7 @@ import {
   LinkProtocols,
   NeighbourResolverService,
   NetworkProtocolService,
+  PathMtuCache,
   randomFlowHashSeed,
   RouteTablesService,
   TokenBucket,
@@ -36,12 +37,11 @@ import { NdLink } from './nd-link.js';
 import type { NdHost, NdParts } from './nd-seam.js';
 import { OptionProcessor } from './option-processor.js';
 import { Ipv6Output } from './output.js';
-import { PathMtuCache } from './path-mtu-cache.js';
 import { Reassembler, type ReassemblyEntry } from './reassembly.js';
 import { RouteResolver } from './route-resolver.js';
 import { SourceSelector } from './source-selection.js';
 import { UpperLayerLocator } from './upper-layer.js';
-import { ICMPV6_ERROR_MAX_QUOTE, Icmpv6TimeExceededCode, Icmpv6Type, Ipv6NextHeader } from './wire/index.js';
+import { ICMPV6_ERROR_MAX_QUOTE, Icmpv6TimeExceededCode, Icmpv6Type, IPV6_MIN_MTU, Ipv6NextHeader } from './wire/index.js';
 
 /**
  * The IPv6 + ICMPv6 module (RFC 8200, RFC 4443) with neighbour discovery, DAD, SLAAC and MLD (RFC
@@ -86,7 +86,7 @@ export function composeIpv6Module<O>(options: Ipv6ModuleOptions, createNd: (host
       const flowSeed = opts.flowHashSeed ?? randomFlowHashSeed();
       const resolver = new RouteResolver(stack, routes, locals, scope, nd, flowSeed, opts.maxHeaders);
       const selector = new SourceSelector(locals, stack.interfaces, now);
-      const pmtu = new PathMtuCache(opts.pmtuEntries, opts.pmtuTimeoutMs, now);
+      const pmtu = new PathMtuCache({ addressLength: 16, maxEntries: opts.pmtuEntries, timeoutMs: opts.pmtuTimeoutMs, minMtu: IPV6_MIN_MTU, now });
       const hash = new KeyedHash();
       const output = new Ipv6Output(
         stack,

@@ -101,6 +101,17 @@ export class Ipv6Protocol implements NetworkProtocol {
     return chosen === null ? null : chosen.address;
   }
 
+  pathMtu(destination: IpAddress, ifindex = 0, fib?: number): number {
+    if (destination.family !== 'ipv6') return 0;
+    const dst = destination.bytes as Uint8Array;
+    const table = fib ?? (ifindex !== 0 ? (this.stack.interfaces.byIndexFast(ifindex)?.fib ?? 0) : 0);
+    const rr = this.scratch;
+    // The address-only flow hash of `allocate6` with no source, so both see the same ECMP member.
+    const flow = this.resolver.flowHash(null, 0, dst, 0, 0, 0, 0);
+    if (this.resolver.resolve(table, dst, 0, ifindex, flow, rr) !== null) return 0;
+    return this.output.pathMtu(dst, 0, rr.mtu);
+  }
+
   isLocalAddress(address: IpAddress): boolean {
     return address.family === 'ipv6' && this.locals.active(address.bytes as Uint8Array, 0, 0) !== null;
   }

@@ -65,7 +65,7 @@ export class Ipv6NdHost implements NdHost {
 
   sendIcmp(ifp: NetInterface, buf: PacketBuffer): void {
     const length = buf.length;
-    this.view.reset(buf.data, buf.start, length).fillChecksum(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, length));
+    this.view.reset(buf.data, buf.start, length).fillChecksum(icmpv6PseudoHeaderSum(buf.src, 0, buf.dst, 0, length), buf.words);
     const hbh = (buf.flags & PacketMarks.ROUTER_ALERT) !== 0 ? HOP_BY_HOP_LENGTH : 0;
     const at = buf.prepend(IPV6_HEADER_LENGTH + hbh);
     const d = buf.data;

@@ -1,4 +1,17 @@
-import { allocateOutbound, flowPorts, InterfaceFlags, outboundHeadroom, PacketFlags, runHooks, type HookSite, type NetInterface, type PacketBuffer, type SendError, type Stack } from '@stack/core';
+import {
+  allocateOutbound,
+  flowPorts,
+  InterfaceFlags,
+  outboundHeadroom,
+  PacketFlags,
+  runHooks,
+  type HookSite,
+  type NetInterface,
+  type PacketBuffer,
+  type PathMtuCache,
+  type SendError,
+  type Stack,
+} from '@stack/core';
 import { bytesOf, copy16, isLinkScopedAt, isMulticastAt } from './address-bytes.js';
 import { flowLabel } from './flow-label.js';
 import type { FragmentIdentification } from './fragment-identification.js';
@@ -8,7 +21,6 @@ import type { KeyedHash } from './keyed-hash.js';
 import { transmitIpv6 } from './link-output.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { NdLink } from './nd-link.js';
-import type { PathMtuCache } from './path-mtu-cache.js';
 import { ResolvedRoute, type RouteResolver } from './route-resolver.js';
 import type { SourceSelector } from './source-selection.js';
 import { IPV6_FRAGMENT_HEADER_LENGTH, IPV6_HEADER_LENGTH } from './wire/index.js';

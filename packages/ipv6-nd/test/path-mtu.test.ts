@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ipv6Address, RouteTablesService, type TransportErrorReport } from '@stack/core';
+import { Ipv4Address, Ipv6Address, RouteTablesService, type TransportErrorReport } from '@stack/core';
 import type { Ipv6ModuleOptions } from '../src/index.js';
 import { Ipv6PacketView } from '../src/index.js';
 import { icmpv6, ipv6Packet, udp } from './helpers/packets.js';
@@ -78,6 +78,25 @@ describe('path MTU (RFC 8201)', () => {
     expect(s.echo.send({ destination: addr(FAR), identifier: 1, sequence: 2, size: 1232, dontFragment: true })).toBeNull();
     s.control.flushPathMtus();
     expect(s.echo.send({ destination: addr(FAR), identifier: 1, sequence: 2, size: 1400, dontFragment: true })).toBeNull();
+  });
+
+  it('answers pathMtu(): the route or link MTU, lowered by a learnt one; 0 without a route', () => {
+    const s = single();
+    const routes = s.stack.services.get(RouteTablesService);
+    routes.add(0, { prefix: addr('2001:db8:7::'), prefixLength: 48, gateway: addr(ROUTER), ifindex: s.ifp.index, mtu: 1400 });
+    expect(s.net.pathMtu(addr(FAR))).toBe(1500);
+    expect(s.net.pathMtu(addr(PEER))).toBe(1500);
+    expect(s.net.pathMtu(addr('2001:db8:7::1'))).toBe(1400);
+    expect(s.net.pathMtu(addr('fe80::2'), s.ifp.index)).toBe(1500);
+    expect(s.net.pathMtu(addr(ME))).toBe(s.stack.loopback.mtu);
+    expect(s.net.pathMtu(addr(FAR), 0, 5)).toBe(0); // an empty FIB
+    expect(s.net.pathMtu(Ipv4Address.parse('192.0.2.1'))).toBe(0);
+    s.echo.send({ destination: addr(FAR), identifier: 1, sequence: 1, size: 1400 });
+    packetTooBig(s, 1300);
+    expect(s.net.pathMtu(addr(FAR))).toBe(1300);
+    expect(s.net.pathMtu(addr(PEER))).toBe(1500);
+    routes.remove(0, addr('::'), 0);
+    expect(s.net.pathMtu(addr(FAR))).toBe(0);
   });
 
   it('tells the transport that sent the quoted packet, with the new MTU', () => {

@@ -41,7 +41,7 @@ export class UdpInput implements UpperProtocolHandler {
     const ipv4 = this.net.family === 'ipv4';
     let failure = v.check();
     if (failure === null && (v.checksum !== 0 || !ipv4)) {
-      failure = v.check(this.net.pseudoHeaderSum(buf, UDP_PROTOCOL, v.datagramLength), ipv4);
+      failure = v.check(this.net.pseudoHeaderSum(buf, UDP_PROTOCOL, v.datagramLength), ipv4, buf.words);
     }
     if (failure !== null) {
       c[failure].inc();

@@ -269,7 +269,7 @@ export class UdpSocket implements EndpointOwner {
     v.checksum = 0;
     buf.data.set(msg, v.payloadOffset);
     // Computed for both families; mandatory over IPv6 (RFC 8200 §8.1).
-    fillUdpChecksum(buf.data, buf.start, length, net.pseudoHeaderSum(buf, UDP_PROTOCOL, length));
+    fillUdpChecksum(buf.data, buf.start, length, net.pseudoHeaderSum(buf, UDP_PROTOCOL, length), buf.words);
     const error = net.send(buf, req);
     if (error !== null) counters.errors.inc();
     else counters.sent.inc();

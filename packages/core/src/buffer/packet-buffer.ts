@@ -1,4 +1,5 @@
 import type { AddressFamily } from '../addr/index.js';
+import { WordView } from '../checksum/word-view.js';
 
 /**
  * Where a buffer goes back on release; implemented by `PacketPool`. Kept as an interface so a
@@ -74,6 +75,8 @@ export class PacketBuffer {
   private readonly owner: PacketBufferOwner | null;
   /** True while the buffer sits released (in or dropped by its pool); catches double release. */
   private released = false;
+  /** The word view of `data` behind {@link PacketBuffer.words}; null until first asked for. */
+  private wordView: WordView | null = null;
 
   /**
    * A buffer over `data` (used as is, not copied), empty at `headroom`. Normally obtained from a
@@ -120,6 +123,18 @@ export class PacketBuffer {
   /** Total size of the backing store. */
   get capacity(): number {
     return this.data.length;
+  }
+
+  /**
+   * A {@link WordView} of `data` for the checksum functions: pass it with `data` (e.g.
+   * `internetChecksum(buf.data, at, n, 0, buf.words)`) so long regions are summed a word at a time
+   * without allocating. Made on first use and kept for the life of the buffer, so a pooled buffer
+   * creates it once, not once per packet; made again if `data` is replaced by another array.
+   */
+  get words(): WordView {
+    const view = this.wordView;
+    if (view !== null && view.bytes === this.data) return view;
+    return (this.wordView = new WordView(this.data));
   }
 
   /** Whether this buffer returns to a pool on release. */

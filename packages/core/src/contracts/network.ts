@@ -109,6 +109,20 @@ export interface NetworkProtocol {
   pseudoHeaderSum(buf: PacketBuffer, protocol: number, length: number): number;
   /** Source address this stack would use towards `destination`, or null (RFC 6724 for IPv6). */
   selectSource(destination: IpAddress, ifindex?: number, fib?: number): IpAddress | null;
+  /**
+   * The MTU a packet to `destination` would get now, in bytes of the whole IP packet: the path MTU
+   * learnt from ICMP "fragmentation needed" (RFC 1191) or ICMPv6 "packet too big" (RFC 8201) when
+   * one is cached and lower, else the MTU of the route (or of the outgoing interface) that `allocate`
+   * would use; 0 when there is no route (or its interface is down). `fib` defaults as in
+   * {@link SendRequest.fib}; `ifindex` pins the interface as {@link SendRequest.ifindex} does.
+   *
+   * This is what TCP uses for its MSS (RFC 9293 §3.7.1, RFC 879): the MSS option it sends, and
+   * the largest segment it sends, is this minus the fixed IP and TCP headers (20 + 20 for IPv4,
+   * 40 + 20 for IPv6) and any options; after a `'packet-too-big'` {@link TransportErrorReport} it
+   * asks again. Allocates nothing; answers from one route lookup and, when the cache is not empty,
+   * one bounded cache probe.
+   */
+  pathMtu(destination: IpAddress, ifindex?: number, fib?: number): number;
   /** Whether `address` is one of this stack's own (active) addresses. */
   isLocalAddress(address: IpAddress): boolean;
   /** Join / leave a multicast group on an interface (IGMP/MLD where implemented). */

@@ -1,4 +1,4 @@
-import { internetChecksum } from '@stack/core';
+import { internetChecksum, type WordView } from '@stack/core';
 import { ICMPV4_HEADER_LENGTH } from './icmp-constants.js';
 
 /**
@@ -61,7 +61,7 @@ export function icmpv4PointerRest(pointer: number): number {
  * Writes an ICMPv4 error message at `outOffset`: `type`, `code`, the rest-of-header word
  * (`restOfHeader`: see {@link icmpv4NextHopMtuRest}, {@link icmpv4PointerRest}, or a redirect's
  * gateway), then the start of the offending datagram as {@link icmpv4QuoteLength} decides, and the
- * checksum. Returns the message length. Allocates nothing; `out` must have room for
+ * checksum. Returns the message length. No allocation given `outWords` (`out`'s `WordView`); `out` must have room for
  * {@link icmpv4ErrorLength} bytes; it may be the same `Uint8Array` as `offending`, even overlapping (the
  * quote is moved first). Whether an error may be sent at all (RFC 1812 §4.3.2.7) is the
  * caller's decision.
@@ -77,6 +77,7 @@ export function emitIcmpv4Error(
   out: Uint8Array,
   outOffset: number,
   maxMessageLength = ICMPV4_ERROR_MAX_LENGTH,
+  outWords?: WordView,
 ): number {
   const quote = icmpv4QuoteLength(offending, offendingOffset, offendingLength, maxMessageLength);
   const o = outOffset;
@@ -96,7 +97,7 @@ export function emitIcmpv4Error(
   out[o + 6] = restOfHeader >>> 8;
   out[o + 7] = restOfHeader;
   const length = ICMPV4_HEADER_LENGTH + quote;
-  const checksum = internetChecksum(out, o, length);
+  const checksum = internetChecksum(out, o, length, 0, outWords);
   out[o + 2] = checksum >>> 8;
   out[o + 3] = checksum;
   return length;

@@ -1,4 +1,4 @@
-import { internetChecksum, verifyChecksum, IcmpHeaderView, isValidRegion } from '@stack/core';
+import { internetChecksum, verifyChecksum, IcmpHeaderView, isValidRegion, type WordView } from '@stack/core';
 import { ICMPV4_HEADER_LENGTH } from './icmp-constants.js';
 
 /**
@@ -22,12 +22,12 @@ const REST = 4;
  * @public
  */
 export class Icmpv4PacketView extends IcmpHeaderView {
-  /** Validates the length and (unless told not to) the checksum; `null` when valid. Never throws. */
-  check(verifyChecksumToo = true): Icmpv4Failure | null {
+  /** Validates length and checksum (unless told not to; `words`: `PacketBuffer.words`); null if valid. Never throws. */
+  check(verifyChecksumToo = true, words?: WordView): Icmpv4Failure | null {
     if (!isValidRegion(this._bytes, this._offset, this._length) || this._length < ICMPV4_HEADER_LENGTH) {
       return 'truncated';
     }
-    if (verifyChecksumToo && !verifyChecksum(this._bytes, this._offset, this._length)) return 'bad-checksum';
+    if (verifyChecksumToo && !verifyChecksum(this._bytes, this._offset, this._length, 0, words)) return 'bad-checksum';
     return null;
   }
 
@@ -63,10 +63,10 @@ export class Icmpv4PacketView extends IcmpHeaderView {
     return verifyChecksum(this._bytes, this._offset, this._length);
   }
 
-  /** Recomputes the checksum over the whole message and writes it; returns the value written. */
-  fillChecksum(): number {
+  /** Recomputes the checksum over the whole message (`words` as for `check`), writes and returns it. */
+  fillChecksum(words?: WordView): number {
     this.write16(CHECKSUM, 0);
-    const checksum = internetChecksum(this._bytes, this._offset, this._length);
+    const checksum = internetChecksum(this._bytes, this._offset, this._length, 0, words);
     this.write16(CHECKSUM, checksum);
     return checksum;
   }

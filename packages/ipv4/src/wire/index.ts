@@ -7,3 +7,6 @@ export * from './icmp-constants.js';
 export * from './icmp-view.js';
 export * from './icmp.js';
 export * from './icmp-error.js';
+export * from './igmp-constants.js';
+export * from './igmp-view.js';
+export * from './igmp.js';

@@ -1,4 +1,4 @@
-import { foldChecksum, onesComplementSum } from '@stack/core';
+import { foldChecksum, onesComplementSum, type WordView } from '@stack/core';
 import { ICMPV6_HEADER_LENGTH } from './icmpv6-constants.js';
 import { IPV6_HEADER_LENGTH, IPV6_MIN_MTU } from './ipv6-view.js';
 
@@ -34,7 +34,8 @@ export function icmpv6ErrorLength(length: number, maxPacketLength = IPV6_MIN_MTU
  * `invoking[invokingOffset..invokingOffset+invokingLength)` as {@link icmpv6QuoteLength} decides,
  * and the checksum over `pseudoSum` (the pseudo-header of the error packet, see
  * `icmpv6PseudoHeaderSum`, with {@link icmpv6ErrorLength}). Returns the message length. Allocates
- * nothing; `out` may be the same array as `invoking`, even overlapping (the quote moves first).
+ * nothing when given `outWords`, the `WordView` of `out` (`PacketBuffer.words`); `out` may be the
+ * same array as `invoking`, even overlapping (the quote moves first).
  * Whether an error may be sent at all (RFC 4443 §2.4 (e)) is the caller's decision.
  * @public
  */
@@ -49,6 +50,7 @@ export function emitIcmpv6Error(
   outOffset: number,
   pseudoSum: number,
   maxPacketLength = IPV6_MIN_MTU,
+  outWords?: WordView,
 ): number {
   const available = Math.max(0, Math.min(invokingLength, invoking.length - invokingOffset));
   const quote = icmpv6QuoteLength(available, maxPacketLength);
@@ -64,7 +66,7 @@ export function emitIcmpv6Error(
   out[o + 6] = rest >>> 8;
   out[o + 7] = rest;
   const length = ICMPV6_HEADER_LENGTH + quote;
-  const checksum = foldChecksum(onesComplementSum(out, o, length, pseudoSum));
+  const checksum = foldChecksum(onesComplementSum(out, o, length, pseudoSum, outWords));
   out[o + 2] = checksum >>> 8;
   out[o + 3] = checksum;
   return length;

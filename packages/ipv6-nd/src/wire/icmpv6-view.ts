@@ -1,4 +1,4 @@
-import { foldChecksum, IcmpHeaderView, isValidRegion, onesComplementSum, pseudoHeaderSum6, verifyChecksum } from '@stack/core';
+import { foldChecksum, IcmpHeaderView, isValidRegion, onesComplementSum, pseudoHeaderSum6, verifyChecksum, type WordView } from '@stack/core';
 import { ICMPV6_HEADER_LENGTH } from './icmpv6-constants.js';
 
 /**
@@ -35,10 +35,11 @@ export class Icmpv6PacketView extends IcmpHeaderView {
   /**
    * Validates the length and, when `pseudoSum` is given, the checksum; `null` when valid. Never
    * throws. The checksum is mandatory in ICMPv6 (RFC 4443 §2.3): skip it only when verified already.
+   * `words`, the bytes' `WordView` (`PacketBuffer.words`), makes a long message's sum allocation-free.
    */
-  check(pseudoSum?: number): Icmpv6Failure | null {
+  check(pseudoSum?: number, words?: WordView): Icmpv6Failure | null {
     if (!isValidRegion(this._bytes, this._offset, this._length) || this._length < ICMPV6_HEADER_LENGTH) return 'truncated';
-    if (pseudoSum !== undefined && !verifyChecksum(this._bytes, this._offset, this._length, pseudoSum)) return 'bad-checksum';
+    if (pseudoSum !== undefined && !verifyChecksum(this._bytes, this._offset, this._length, pseudoSum, words)) return 'bad-checksum';
     return null;
   }
 
@@ -60,10 +61,13 @@ export class Icmpv6PacketView extends IcmpHeaderView {
     this.write32(REST, value >>> 0);
   }
 
-  /** Computes the checksum over the pseudo-header sum and the whole message, writes it and returns it. */
-  fillChecksum(pseudoSum: number): number {
+  /**
+   * Computes the checksum over the pseudo-header sum and the whole message, writes it and returns it.
+   * `words` is as for {@link Icmpv6PacketView.check}.
+   */
+  fillChecksum(pseudoSum: number, words?: WordView): number {
     this.write16(CHECKSUM, 0);
-    const checksum = foldChecksum(onesComplementSum(this._bytes, this._offset, this._length, pseudoSum));
+    const checksum = foldChecksum(onesComplementSum(this._bytes, this._offset, this._length, pseudoSum, words));
     this.write16(CHECKSUM, checksum);
     return checksum;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Ipv6Address } from '@stack/core';
+import { Ipv6Address, PacketPool } from '@stack/core';
 import {
   emitIcmpv6,
   emitIcmpv6Error,
@@ -133,6 +133,24 @@ describe('ICMPv6 error construction', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('gives the same checksums through the buffer word view (PacketBuffer.words) as without it', () => {
+    const buf = new PacketPool({ bufferSize: 2048, headroom: 48 }).alloc();
+    const invoking = Uint8Array.from({ length: 1500 }, (_, i) => (i * 29 + 3) & 0xff);
+    const len = icmpv6ErrorLength(invoking.length);
+    for (const at of [0, 1, 2, 3]) {
+      const o = buf.start + at;
+      emitIcmpv6Error(Icmpv6Type.PACKET_TOO_BIG, 0, 1400, invoking, 0, invoking.length, buf.data, o, pseudo(len), undefined, buf.words);
+      const plain = new Uint8Array(len);
+      emitIcmpv6Error(Icmpv6Type.PACKET_TOO_BIG, 0, 1400, invoking, 0, invoking.length, plain, 0, pseudo(len));
+      expect(buf.data.subarray(o, o + len)).toEqual(plain);
+      const v = new Icmpv6PacketView(buf.data, o, len);
+      expect(v.check(pseudo(len), buf.words)).toBeNull();
+      expect(v.fillChecksum(pseudo(len), buf.words)).toBe(referenceChecksum(a, b, buf.data.slice(o, o + len).fill(0, 2, 4)));
+      buf.data[o + 700] ^= 0x80;
+      expect(v.check(pseudo(len), buf.words)).toBe('bad-checksum');
+    }
   });
 
   it('builds an error in the headroom of the very buffer it quotes', () => {

@@ -1,4 +1,4 @@
-import { ByteView, isValidRegion } from '@stack/core';
+import { ByteView, isValidRegion, type WordView } from '@stack/core';
 import { fillUdpChecksum, isUdpChecksumValid } from './udp-checksum.js';
 
 /**
@@ -37,8 +37,10 @@ export class UdpDatagramView extends ByteView {
    *   verification (checksum offload).
    * @param zeroChecksumMeansNone - whether a zero checksum field means "not computed" and is
    *   accepted: true over IPv4 (RFC 768), false over IPv6 (RFC 8200 §8.1).
+   * @param words - the `WordView` of the viewed bytes (`PacketBuffer.words`): long datagrams are
+   *   then verified without allocating.
    */
-  check(pseudoSum?: number, zeroChecksumMeansNone = true): UdpFailure | null {
+  check(pseudoSum?: number, zeroChecksumMeansNone = true, words?: WordView): UdpFailure | null {
     if (!isValidRegion(this._bytes, this._offset, this._length) || this._length < UDP_HEADER_LENGTH) {
       return 'truncated';
     }
@@ -46,7 +48,7 @@ export class UdpDatagramView extends ByteView {
     if (datagramLength < UDP_HEADER_LENGTH || datagramLength > this._length) return 'bad-length';
     if (pseudoSum === undefined) return null;
     if (this.checksum === 0) return zeroChecksumMeansNone ? null : 'missing-checksum';
-    if (!isUdpChecksumValid(this._bytes, this._offset, datagramLength, pseudoSum)) return 'bad-checksum';
+    if (!isUdpChecksumValid(this._bytes, this._offset, datagramLength, pseudoSum, words)) return 'bad-checksum';
     return null;
   }
 
@@ -96,9 +98,12 @@ export class UdpDatagramView extends ByteView {
     return this.datagramLength - UDP_HEADER_LENGTH;
   }
 
-  /** Computes the checksum over `datagramLength` bytes and writes it (0 sent as 0xffff). */
-  fillChecksum(pseudoSum: number): number {
-    return fillUdpChecksum(this._bytes, this._offset, this.datagramLength, pseudoSum);
+  /**
+   * Computes the checksum over `datagramLength` bytes and writes it (0 sent as 0xffff). `words` is
+   * as for {@link UdpDatagramView.check}.
+   */
+  fillChecksum(pseudoSum: number, words?: WordView): number {
+    return fillUdpChecksum(this._bytes, this._offset, this.datagramLength, pseudoSum, words);
   }
 
 
