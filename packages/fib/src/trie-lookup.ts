@@ -12,15 +12,9 @@ import type { LookupTrie } from './lookup-trie.js';
 //   a branch (`(code - 1) >> 31` is -1 only for code 0).
 // - `| 0` tells V8 an index cannot overflow, which spares it an overflow check.
 
-/** The id of a direct leaf code (below 0x8000), code 0 giving `def` (the default route's id), without a branch. */
-function orDefault(code: number, def: number): number {
-  const none = (code - 1) >> 31;
-  return ((code - 1) & ~none) | (def & none);
-}
-
 /** The next-hop id of a leaf code: codes 1..0x7fff directly, 0 the default route's, table codes from `values`. */
 function idOf(t: LookupTrie, code: number): number {
-  return code < 0x8000 ? orDefault(code, t.defaultId) : t.values[code - 0x8000];
+  return (code - 1) >>> 0 < 0x7fff ? code - 1 : code === 0 ? t.defaultId : t.values[code - 0x8000];
 }
 
 /** Longest-prefix match of an IPv4 address (unsigned or signed 32-bit integer). */
@@ -62,7 +56,8 @@ export function trieLookup4Burst(t: LookupTrie, dsts: Uint32Array | Int32Array, 
   const shift = 32 - k;
   const m32 = t.m32;
   const m16 = t.m16;
-  const def = t.defaultId;
+  // Code 0 (no prefix) answers the default route: c - 1 is -1 there, and def1 corrects it.
+  const def1 = t.defaultId + 1;
   let i = 0;
   for (; i + 8 <= count; i += 8) {
     const d0 = dsts[i];
@@ -105,14 +100,14 @@ export function trieLookup4Burst(t: LookupTrie, dsts: Uint32Array | Int32Array, 
     const c5 = m16[((n5 << 1) + 1 + popcount32((h5 | 1) << s5)) | 0];
     const c6 = m16[((n6 << 1) + 1 + popcount32((h6 | 1) << s6)) | 0];
     const c7 = m16[((n7 << 1) + 1 + popcount32((h7 | 1) << s7)) | 0];
-    out[i] = ((h0 & 1) | (c0 >>> 15)) === 0 ? orDefault(c0, def) : trieLookup4(t, d0);
-    out[i + 1] = ((h1 & 1) | (c1 >>> 15)) === 0 ? orDefault(c1, def) : trieLookup4(t, d1);
-    out[i + 2] = ((h2 & 1) | (c2 >>> 15)) === 0 ? orDefault(c2, def) : trieLookup4(t, d2);
-    out[i + 3] = ((h3 & 1) | (c3 >>> 15)) === 0 ? orDefault(c3, def) : trieLookup4(t, d3);
-    out[i + 4] = ((h4 & 1) | (c4 >>> 15)) === 0 ? orDefault(c4, def) : trieLookup4(t, d4);
-    out[i + 5] = ((h5 & 1) | (c5 >>> 15)) === 0 ? orDefault(c5, def) : trieLookup4(t, d5);
-    out[i + 6] = ((h6 & 1) | (c6 >>> 15)) === 0 ? orDefault(c6, def) : trieLookup4(t, d6);
-    out[i + 7] = ((h7 & 1) | (c7 >>> 15)) === 0 ? orDefault(c7, def) : trieLookup4(t, d7);
+    out[i] = ((h0 & 1) | (c0 >>> 15)) === 0 ? c0 - 1 + (((c0 - 1) >> 31) & def1) : trieLookup4(t, d0);
+    out[i + 1] = ((h1 & 1) | (c1 >>> 15)) === 0 ? c1 - 1 + (((c1 - 1) >> 31) & def1) : trieLookup4(t, d1);
+    out[i + 2] = ((h2 & 1) | (c2 >>> 15)) === 0 ? c2 - 1 + (((c2 - 1) >> 31) & def1) : trieLookup4(t, d2);
+    out[i + 3] = ((h3 & 1) | (c3 >>> 15)) === 0 ? c3 - 1 + (((c3 - 1) >> 31) & def1) : trieLookup4(t, d3);
+    out[i + 4] = ((h4 & 1) | (c4 >>> 15)) === 0 ? c4 - 1 + (((c4 - 1) >> 31) & def1) : trieLookup4(t, d4);
+    out[i + 5] = ((h5 & 1) | (c5 >>> 15)) === 0 ? c5 - 1 + (((c5 - 1) >> 31) & def1) : trieLookup4(t, d5);
+    out[i + 6] = ((h6 & 1) | (c6 >>> 15)) === 0 ? c6 - 1 + (((c6 - 1) >> 31) & def1) : trieLookup4(t, d6);
+    out[i + 7] = ((h7 & 1) | (c7 >>> 15)) === 0 ? c7 - 1 + (((c7 - 1) >> 31) & def1) : trieLookup4(t, d7);
   }
   for (; i < count; i++) out[i] = trieLookup4(t, dsts[i]);
 }
