@@ -129,26 +129,9 @@ export class Ipv4Output {
     const at = b.prepend(IPV4_MIN_HEADER_LENGTH);
     const d = b.data;
     const df = (flags & SendFlags.DONT_FRAGMENT) !== 0;
-    d[at] = 0x45;
-    d[at + 1] = tos;
-    d[at + 2] = total >>> 8;
-    d[at + 3] = total;
-    const id = this.nextId;
-    this.nextId = (id + 1) & 0xffff;
-    d[at + 4] = id >>> 8;
-    d[at + 5] = id;
-    d[at + 6] = df ? 0x40 : 0;
-    d[at + 7] = 0;
     // RFC 1122 §3.2.1.7: never send TTL 0. RFC 1112 §6.1: multicast defaults to TTL 1.
-    d[at + 8] = ttl > 0 ? ttl : isIpv4Multicast(dst) ? 1 : this.defaultTtl;
-    d[at + 9] = protocol;
-    // Byte copies: two subarray views per datagram would cost more than the eight bytes they move.
-    const src = b.src;
-    const dstBytes = b.dst;
-    for (let i = 0; i < 4; i++) {
-      d[at + 12 + i] = src[i];
-      d[at + 16 + i] = dstBytes[i];
-    }
+    const hops = ttl > 0 ? ttl : isIpv4Multicast(dst) ? 1 : this.defaultTtl;
+    this.writeHeader(d, at, IPV4_MIN_HEADER_LENGTH, tos, total, df, hops, protocol, b.src, b.dst);
     this.view.reset(d, at, total).fillChecksum();
     b.networkOffset = at;
     b.family = 'ipv4';
@@ -156,6 +139,33 @@ export class Ipv4Output {
     this.counters.out.requests.inc();
     // Originated datagrams fit the path MTU (RFC 1191); forwarded ones only the route's (`emit`).
     return this.emit(b, rr.ifp!, rr.nextHop, rr.broadcast, this.pathMtu(b.dst, 0, rr.mtu), df);
+  }
+
+  /**
+   * Write the fixed 20 bytes of an IPv4 header at `d[at]` (RFC 791 §3.1) for a datagram whose
+   * header is `headerLength` bytes, taking the next identification. Options and the header
+   * checksum are the caller's. (Addresses are copied byte by byte: two `subarray` views per
+   * datagram would cost more than the eight bytes they move.)
+   */
+  writeHeader(d: Uint8Array, at: number, headerLength: number, tos: number, total: number, dontFragment: boolean, ttl: number, protocol: number, src: Uint8Array, dst: Uint8Array): void {
+    d[at] = 0x40 | (headerLength >>> 2);
+    d[at + 1] = tos;
+    d[at + 2] = total >>> 8;
+    d[at + 3] = total;
+    const id = this.nextId;
+    this.nextId = (id + 1) & 0xffff;
+    d[at + 4] = id >>> 8;
+    d[at + 5] = id;
+    d[at + 6] = dontFragment ? 0x40 : 0;
+    d[at + 7] = 0;
+    d[at + 8] = ttl;
+    d[at + 9] = protocol;
+    d[at + 10] = 0;
+    d[at + 11] = 0;
+    for (let i = 0; i < 4; i++) {
+      d[at + 12 + i] = src[i];
+      d[at + 16 + i] = dst[i];
+    }
   }
 
   /**

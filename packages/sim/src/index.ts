@@ -18,3 +18,4 @@ export { MemorySink } from './memory-sink.js';
 export { ptpLinkModule, PTP_HEADER_LENGTH } from './ptp-link.js';
 export { RawDriver, type RawDriverOptions } from './raw-driver.js';
 export { PtpDriver, type PtpDriverOptions } from './ptp-driver.js';
+export { hexBytes } from './hex-bytes.js';

@@ -306,6 +306,34 @@ export function waitExit(child: ChildProcess, timeoutMs: number): Promise<number
   });
 }
 
+/** What an interop suite tears down after its tests. */
+export interface InteropTeardown {
+  /** Heading of the figures the suite collected. */
+  readonly title: string;
+  readonly figures: readonly string[];
+  /** Helpers stopped first, in order (senders, daemons, captures); unset ones are skipped. */
+  readonly stop?: readonly ({ stop(): Promise<unknown> } | undefined)[];
+  readonly host?: HostProcess;
+  /** Namespaces destroyed after the host stopped. */
+  readonly namespaces?: readonly (Netns | undefined)[];
+  readonly scratch?: { dir: string; cleanup: () => void };
+}
+
+/**
+ * The common `afterAll` of the interop suites: stop the helpers and stack-host, destroy the
+ * namespaces, print the figures (and stack-host's last output when it did not exit cleanly), and
+ * remove the scratch folder unless `STK_KEEP` is set.
+ */
+export async function teardownInterop(t: InteropTeardown): Promise<void> {
+  for (const s of t.stop ?? []) await s?.stop();
+  const code = await t.host?.stop();
+  for (const n of t.namespaces ?? []) await n?.destroy();
+  if (t.figures.length > 0) console.log(`${t.title}:\n  ${t.figures.join('\n  ')}`);
+  if (code !== 0 && t.host) console.log(`stack-host exit ${code}; last output:\n${t.host.output.slice(-30).join('\n')}`);
+  if (process.env.STK_KEEP) console.log(`kept ${t.scratch?.dir}`);
+  else t.scratch?.cleanup();
+}
+
 /** A scratch folder under the system temp dir, removed by `cleanup()`. */
 export function scratchDir(tag: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `stk-${tag}-`));

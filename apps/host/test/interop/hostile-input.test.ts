@@ -7,7 +7,7 @@
 // Run: cd apps/host && npm run test:interop
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Capture, HostileSender, HostProcess, interopGate, Netns, scratchDir, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { Capture, HostileSender, HostProcess, interopGate, Netns, scratchDir, tsharkCheck, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
 import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
 
 const gate = await interopGate();
@@ -182,15 +182,7 @@ describe.skipIf(gate.skip)('hostile input into the TAP', () => {
     start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig'), 'em0'), linux: await linuxTx(ns, 'tap0'), rssKiB: host.rssKiB() };
   });
 
-  afterAll(async () => {
-    await sender?.stop();
-    await capture?.stop();
-    await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`hostile-input figures:\n  ${figures.join('\n  ')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'hostile-input figures', figures, stop: [sender, capture], host, namespaces: [ns], scratch }));
 
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => runHostileCase(host, sender, c));
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addSnoopingBridge, igmpFrames, mdbEntries, setBridgeMulticast } from '../../../../tools/testbed/src/bridge.js';
-import { Capture, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { Capture, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
 
 const gate = await interopGate(['ip', 'bridge', 'tcpdump', 'tshark'], false);
 
@@ -51,15 +51,7 @@ describe.skipIf(gate.skip)('IGMP host against a Linux snooping bridge and querie
     ourMac = ifc.map((l) => /^\s*ether (\S+)/.exec(l)).find((m) => m !== null)![1];
   });
 
-  afterAll(async () => {
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`interop figures:\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-20).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'interop figures', figures, stop: [capture], host, namespaces: [ns], scratch }));
 
   test('the bridge learns the group we joined at start-up on our port', async () => {
     const started = Date.now();

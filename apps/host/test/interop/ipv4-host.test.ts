@@ -6,7 +6,7 @@
 // Run: cd apps/host && npm run test:interop
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Capture, HostProcess, interopGate, Netns, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe } from '../../../../tools/testbed/src/testbed.js';
+import { Capture, HostProcess, interopGate, Netns, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
 
 const gate = await interopGate();
 
@@ -50,15 +50,7 @@ describe.skipIf(gate.skip)('IPv4 host against Linux over a TAP', () => {
     ourMac = ether![1];
   });
 
-  afterAll(async () => {
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`interop figures:\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-20).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'interop figures', figures, stop: [capture], host, namespaces: [ns], scratch }));
 
   test('our interface has its own MAC, not the TAP\'s (the Linux end\'s)', async () => {
     const linuxMac = await ns.macOf('tap0');

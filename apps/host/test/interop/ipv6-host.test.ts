@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Ipv6Address } from '@stack/core';
 import {
-  Capture, HostileSender, HostProcess, interopGate, Netns, pingSummary, pollUntil, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe,
+  Capture, HostileSender, HostProcess, interopGate, Netns, pingSummary, pollUntil, REPO_ROOT, scratchDir, SYSTEM_PYTHON, tsharkCheck, udpClosedPortProbe, teardownInterop
 } from '../../../../tools/testbed/src/testbed.js';
 import { INTEROP6_TOOLS, linuxAddresses6, linuxNeighbours6, mldReports, ndisc6, ndMessages, Radvd, countFrames, socatUdpEcho } from '../../../../tools/testbed/src/ipv6.js';
 
@@ -87,15 +87,7 @@ describe.skipIf(gate.skip)('IPv6 host against Linux over a TAP', () => {
     await usableAddress(host, `${OURS6} passes DAD`, (a) => a.address === OURS6);
   });
 
-  afterAll(async () => {
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`interop figures (IPv6):\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-30).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'interop figures (IPv6)', figures, stop: [capture], host, namespaces: [ns], scratch }));
 
   test('IPv6 alone: no IPv4 or ARP module, a link-local address and the configured one, both past DAD', async () => {
     const stats = await host.stats();
@@ -277,17 +269,7 @@ describe.skipIf(gate.skip)('IPv6 autoconfiguration from radvd, routed by Linux t
     slaac = await usableAddress(host, `a SLAAC address in ${PREFIX}/64`, (a) => a.address.startsWith('2001:db8:2:'), 30_000);
   });
 
-  afterAll(async () => {
-    await radvd?.stop();
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    await far?.destroy();
-    if (figures.length > 0) console.log(`interop figures (IPv6 autoconfiguration):\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-30).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'interop figures (IPv6 autoconfiguration)', figures, stop: [radvd, capture], host, namespaces: [ns, far], scratch }));
 
   test('we form a SLAAC address from the advertised prefix, with a stable (not EUI-64) identifier', async () => {
     figures.push(`SLAAC address ${slaac.address}/${slaac.prefixLength} (${slaac.flags.join(',')})`);
@@ -369,16 +351,7 @@ describe.skipIf(gate.skip)('IPv6 duplicate address detection against an address 
     await usableAddress(host, `${OURS6} passes DAD`, (a) => a.address === OURS6);
   });
 
-  afterAll(async () => {
-    await sender?.stop();
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`interop figures (DAD):\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-30).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'interop figures (DAD)', figures, stop: [sender, capture], host, namespaces: [ns], scratch }));
 
   test('DAD reports the conflict as an event and marks the address duplicated', async () => {
     const { match } = await host.waitFor(new RegExp(`^event: ND em0 DAD_CONFLICT address=${DUP} (.*)$`), 0, 10_000);

@@ -10,7 +10,7 @@
 // Run: cd apps/host && npm run test:interop
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Capture, HostileSender, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck } from '../../../../tools/testbed/src/testbed.js';
+import { Capture, HostileSender, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
 import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
 import { INTEROP6_TOOLS } from '../../../../tools/testbed/src/ipv6.js';
 
@@ -203,16 +203,7 @@ describe.skipIf(gate.skip)('hostile IPv6 input into the TAP', () => {
     start = { stats: await host.stats(), rx: rxPackets(await host.command('ifconfig'), 'em0'), linux: await linuxTx(ns, 'tap0'), rssKiB: host.rssKiB(), heap: await heapUsed(host) };
   });
 
-  afterAll(async () => {
-    await sender?.stop();
-    await capture?.stop();
-    const code = await host?.stop();
-    await ns?.destroy();
-    if (figures.length > 0) console.log(`hostile IPv6 figures:\n  ${figures.join('\n  ')}`);
-    if (code !== 0 && host) console.log(`stack-host exit ${code}; last output:\n${host.output.slice(-30).join('\n')}`);
-    if (process.env.STK_KEEP) console.log(`kept ${scratch.dir}`);
-    else scratch?.cleanup();
-  });
+  afterAll(() => teardownInterop({ title: 'hostile IPv6 figures', figures, stop: [sender, capture], host, namespaces: [ns], scratch }));
 
   test('the script knows every case', async () => {
     const known = await sender.cases();

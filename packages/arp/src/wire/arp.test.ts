@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import { ArpOperation, ArpPacketView, arpLength, emitArp, parseArp } from './index.js';
 import type { ArpHeader } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 
 // who-has 192.168.0.199 tell 192.168.0.1, followed by 18 bytes of Ethernet padding.
 const request = hex('0001 0800 06 04 0001 001122334455 c0a80001 000000000000 c0a800c7' + '00'.repeat(18));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   EtherType,
   EthernetFrameView,
@@ -12,13 +13,7 @@ import {
 } from './index.js';
 import type { EthernetHeader, VlanTag } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 
 // A broadcast ARP request (who-has 192.168.0.199 tell 192.168.0.1), as captured, without FCS.
 const arpRequestFrame = hex(

@@ -29,7 +29,7 @@ export class IgmpInput implements UpperProtocolHandler {
 
   private process(buf: PacketBuffer, ifp: NetInterface): keyof IgmpCounters['in'] {
     const v = this.view.reset(buf.data, buf.start, buf.length);
-    const failure = v.check();
+    const failure = v.check(true, buf.words);
     if (failure !== null) return failure;
     const d = buf.data;
     const ip = buf.networkOffset;

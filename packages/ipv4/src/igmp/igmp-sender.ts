@@ -36,17 +36,13 @@ export interface IgmpReportItem {
  */
 export class IgmpSender {
   private readonly view = new IgmpPacketView();
-  private nextId: number;
 
   constructor(
     private readonly stack: Stack,
     private readonly output: Ipv4Output,
     private readonly counters: IgmpCounters,
     private readonly originated: Counter,
-    random: () => number,
-  ) {
-    this.nextId = Math.floor(random() * 0x10000) & 0xffff;
-  }
+  ) {}
 
   /** IGMPv3 reports to 224.0.0.22 carrying `items` (no sources), as many as the MTU needs. */
   v3(ifp: NetInterface, items: readonly IgmpReportItem[]): void {
@@ -93,22 +89,9 @@ export class IgmpSender {
     const d = buf.data;
     const at = buf.start;
     const total = IP_HEADER_LENGTH + length;
-    this.view.reset(d, at + IP_HEADER_LENGTH, length).fillChecksum();
-    d[at] = 0x40 | (IP_HEADER_LENGTH >>> 2);
-    d[at + 1] = TOS_CS6;
-    d[at + 2] = total >>> 8;
-    d[at + 3] = total;
-    const id = this.nextId;
-    this.nextId = (id + 1) & 0xffff;
-    d[at + 4] = id >>> 8;
-    d[at + 5] = id;
-    d[at + 6] = 0x40; // DF
-    d[at + 8] = 1; // RFC 3376 §4, RFC 2236 §2: TTL 1
-    d[at + 9] = IpProtocol.IGMP;
-    for (let i = 0; i < 4; i++) {
-      d[at + 12 + i] = buf.src[i];
-      d[at + 16 + i] = buf.dst[i];
-    }
+    this.view.reset(d, at + IP_HEADER_LENGTH, length).fillChecksum(buf.words);
+    // RFC 3376 §4, RFC 2236 §2: TTL 1. DF: a report is never fragmented.
+    this.output.writeHeader(d, at, IP_HEADER_LENGTH, TOS_CS6, total, true, 1, IpProtocol.IGMP, buf.src, buf.dst);
     // RFC 2113 Router Alert: type 148, length 4, value 0 (examine the packet).
     d[at + 20] = Ipv4OptionType.ROUTER_ALERT;
     d[at + 21] = 4;

@@ -39,7 +39,7 @@ export function attachMulticast(ctx: ModuleContext, igmp: ResolvedIgmpOptions | 
   let host: IgmpHost | null = null;
   if (igmp !== null) {
     const counters = createIgmpCounters(ctx);
-    const sender = new IgmpSender(stack, parts.output, counters, parts.originated, igmp.random);
+    const sender = new IgmpSender(stack, parts.output, counters, parts.originated);
     const h = new IgmpHost(stack, sender, counters, igmp, (callback) => ctx.createTimer(callback));
     host = h;
     ctx.track(parts.uppers.register(IpProtocol.IGMP, new IgmpInput(h, counters), ctx.name));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   ICMPV4_ERROR_MAX_LENGTH,
   Icmpv4PacketView,
@@ -16,13 +17,7 @@ import {
 } from './index.js';
 import type { Icmpv4Message } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 // A real echo request as Windows ping sends it: id 1, seq 1, 32 bytes of data, checksum 0x4d5a.

@@ -1,4 +1,4 @@
-import { ByteView, internetChecksum, verifyChecksum } from '@stack/core';
+import { ByteView, internetChecksum, verifyChecksum, type WordView } from '@stack/core';
 import {
   IGMP_MIN_LENGTH,
   IGMPV3_QUERY_MIN_LENGTH,
@@ -36,10 +36,11 @@ export class IgmpPacketView extends ByteView {
    * Validates the length, the checksum (unless told not to) and, for IGMPv3 queries and reports,
    * that the sources and records fit; `null` when valid. Never throws. Bytes after the last source
    * or record are allowed (RFC 3376 §4.1.10, §4.2.11: covered by the checksum, otherwise ignored).
+   * `words`: the buffer's word view (`PacketBuffer.words`), so long reports sum without allocating.
    */
-  check(verifyChecksumToo = true): IgmpFailure | null {
+  check(verifyChecksumToo = true, words?: WordView): IgmpFailure | null {
     if (!this.hasAtLeast(IGMP_MIN_LENGTH)) return 'truncated';
-    if (verifyChecksumToo && !verifyChecksum(this._bytes, this._offset, this._length)) return 'bad-checksum';
+    if (verifyChecksumToo && !verifyChecksum(this._bytes, this._offset, this._length, 0, words)) return 'bad-checksum';
     const type = this._bytes[this._offset];
     if (type === IgmpType.MEMBERSHIP_QUERY) {
       if (this._length === IGMP_MIN_LENGTH) return null;
@@ -171,10 +172,10 @@ export class IgmpPacketView extends ByteView {
     return verifyChecksum(this._bytes, this._offset, this._length);
   }
 
-  /** Recomputes the checksum over the whole message and writes it; returns the value written. */
-  fillChecksum(): number {
+  /** Recomputes the checksum over the whole message (`words` as for `check`) and writes it; returns the value written. */
+  fillChecksum(words?: WordView): number {
     this.write16(CHECKSUM, 0);
-    const checksum = internetChecksum(this._bytes, this._offset, this._length);
+    const checksum = internetChecksum(this._bytes, this._offset, this._length, 0, words);
     this.write16(CHECKSUM, checksum);
     return checksum;
   }

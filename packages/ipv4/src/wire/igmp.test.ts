@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   emitIgmp,
   IgmpGroups,
@@ -14,13 +15,7 @@ import {
   writeIgmpRecord,
 } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 
 /** `bytes` with a correct IGMP checksum over all of it. */
 function withChecksum(bytes: Uint8Array): Uint8Array {

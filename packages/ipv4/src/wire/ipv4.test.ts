@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   IpProtocol,
   Ipv4OptionCursor,
@@ -17,13 +18,7 @@ import {
 } from './index.js';
 import type { Ipv4Header } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 
 /** A real UDP packet header (192.168.0.1 → 192.168.0.199, 115 bytes) followed by its payload. */
 function realPacket(): Uint8Array {

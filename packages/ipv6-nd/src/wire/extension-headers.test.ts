@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   areIpv6OptionsWellFormed,
   emitIpv6FragmentHeader,
@@ -27,7 +28,7 @@ import {
   type Ipv6RoutingHeader,
 } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = hexBytes;
 
 const option: fc.Arbitrary<Ipv6Option> = fc.oneof(
   fc.constant({ type: Ipv6OptionType.PAD1, data: new Uint8Array(0) }),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import { Ipv6Address, PacketPool } from '@stack/core';
 import {
   emitIcmpv6,
@@ -17,7 +18,7 @@ import {
   type Icmpv6Message,
 } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = hexBytes;
 const a = Ipv6Address.parse('2001:db8::1').bytes as Uint8Array;
 const b = Ipv6Address.parse('2001:db8::2').bytes as Uint8Array;
 const pseudo = (length: number) => icmpv6PseudoHeaderSum(a, 0, b, 0, length);

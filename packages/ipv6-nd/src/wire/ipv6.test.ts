@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import { Ipv6Address } from '@stack/core';
 import { emitIpv6Header, Ipv6PacketView, ipv6HeaderLength, parseIpv6Header, type Ipv6Header } from './index.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const hex = hexBytes;
 
 /** A router solicitation as Linux sends it: fe80::1 → ff02::2, hop limit 255, 16-byte ICMPv6 payload. */
 function realPacket(): Uint8Array {

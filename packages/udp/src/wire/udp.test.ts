@@ -1,6 +1,7 @@
 import { foldSum, PacketPool, pseudoHeaderSum4, pseudoHeaderSum6 } from '@stack/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hexBytes } from '@stack/sim';
 import {
   UDP_HEADER_LENGTH,
   UdpDatagramView,
@@ -13,13 +14,7 @@ import {
 } from './index.js';
 import type { UdpHeader } from './index.js';
 
-const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .replace(/\s+/g, '')
-      .match(/../g)!
-      .map((h) => parseInt(h, 16)),
-  );
+const hex = hexBytes;
 
 // A DNS query for example.com/A from 192.168.0.1:53000 to 192.168.0.199:53, checksum 0x3312.
 const dnsQuery = hex('cf08 0035 0025 3312 abcd01000001000000000000 076578616d706c6503636f6d00 00010001');
