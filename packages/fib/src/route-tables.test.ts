@@ -157,6 +157,25 @@ describe('lookup engines', () => {
     expect(t.nextHop(t.lookup6(0, bytes6('2001:db8::1'), 0)).ifindex).toBe(4);
   });
 
+  it('cuts a burst count to the arrays it is given, in both engines', () => {
+    for (const engine of ['wasm', 'js'] as const) {
+      const t = createRouteTables({ lookupEngine: engine });
+      t.add(0, { ...pfx('10.0.0.0/8'), ifindex: 1 });
+      const out = new Int32Array(4).fill(-7);
+      t.lookup4Burst(0, Uint32Array.of(v4('10.0.0.1'), v4('10.0.0.2')), out, 1000);
+      expect([out[0] >= 0, out[1] >= 0, out[2], out[3]]).toEqual([true, true, -7, -7]);
+      const small = new Int32Array(1);
+      t.lookup4Burst(0, new Uint32Array(100).fill(v4('10.1.1.1')), small, 100);
+      expect(small[0]).toBeGreaterThanOrEqual(0);
+      const out6 = new Int32Array(3).fill(-7);
+      t.lookup6Burst(0, new Uint8Array(16 * 2 + 5), out6, 3);
+      expect([...out6]).toEqual([-1, -1, -7]);
+      t.lookup4Burst(0, new Uint32Array(2), out, Number.NaN);
+      t.lookup4Burst(0, new Uint32Array(2), out, -5);
+      expect(out[2]).toBe(-7);
+    }
+  });
+
   it('falls back to JavaScript lookups when a memory cannot be made', () => {
     const m = new LookupMemory(1024, {} as WasmModule);
     expect(m.native).toBe(false);

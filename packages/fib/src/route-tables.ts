@@ -58,6 +58,12 @@ interface ConnectedRoute {
 
 const MAX_FIB = 0xffff;
 
+/** `count` cut to the destinations and output slots there are (0 for a negative or NaN count). */
+function burstCount(count: number, inputs: number, outputs: number): number {
+  const n = count < inputs ? count : inputs;
+  return n < outputs ? (n > 0 ? n | 0 : 0) : outputs;
+}
+
 /**
  * Many FIBs holding IPv4 and IPv6 routes, with allocation-free longest-prefix-match lookups.
  * Create one with {@link createRouteTables}.
@@ -276,6 +282,8 @@ export class FibSet implements RouteTables {
    * `flowHashes`, when given, selects ECMP members per destination.
    */
   lookup4Burst(fib: number, dsts: Uint32Array | Int32Array, out: Int32Array, count: number, flowHashes?: Uint32Array | Int32Array): void {
+    // A count beyond either array is cut to what both hold (both engines alike, never a throw).
+    count = burstCount(count, dsts.length, out.length);
     const trie = this.tries4[fib];
     if (trie === undefined) {
       out.fill(-1, 0, count);
@@ -291,6 +299,7 @@ export class FibSet implements RouteTables {
    * `out[i]` receives the next-hop id or -1.
    */
   lookup6Burst(fib: number, addrs: Uint8Array, out: Int32Array, count: number, flowHashes?: Uint32Array | Int32Array): void {
+    count = burstCount(count, addrs.length >>> 4, out.length);
     const trie = this.tries6[fib];
     if (trie === undefined) {
       out.fill(-1, 0, count);
