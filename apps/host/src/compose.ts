@@ -127,8 +127,10 @@ export async function createHost(config: HostConfig, env: HostEnvironment = {}):
   for (const [i, e] of config.services.udpEcho.entries()) {
     // IPv6 sockets are IPv6-only here, so 0.0.0.0 and :: can both hold the port.
     const sock = createSocket(stack, e.address.family === 'ipv4' ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
+    // Answered from rinfo itself: no address text per datagram, and a link-local sender's reply
+    // leaves through the interface its datagram came in on.
     sock.on('message', (msg, rinfo) => {
-      sock.send(msg, rinfo.port, rinfo.address);
+      sock.sendToRemote(msg, rinfo);
     });
     stopServices.push(bindWhenReady(stack, sock, e.port, e.address, `services.udpEcho[${i}]`));
     services.udpEcho.push(sock);

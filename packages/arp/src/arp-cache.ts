@@ -3,7 +3,7 @@ import type { ArpEntry } from './arp-entry.js';
 
 /**
  * The neighbour cache of one interface, keyed by unsigned 32-bit IPv4 address, with the core
- * {@link NeighbourEviction} bound and order (least recently confirmed first). Only dynamic entries
+ * {@link NeighbourEviction} bound and order (least recently used first). Only dynamic entries
  * count towards the bound; static ones are the administrator's and are never evicted.
  * @internal
  */
@@ -47,9 +47,12 @@ export class ArpCache {
     this.eviction.removed(entry);
   }
 
-  /** Move `entry` to the back of the eviction order. */
+  /**
+   * Move `entry` to the most recently used end of the eviction order (used or confirmed); O(1),
+   * called per packet. An entry no longer in the cache is left alone (core checks its links).
+   */
   touch(entry: ArpEntry): void {
-    if (this.entries.get(entry.address) === entry) this.eviction.touch(entry);
+    this.eviction.touch(entry);
   }
 
   /** An entry changed between dynamic and static. */

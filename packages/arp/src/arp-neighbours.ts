@@ -69,6 +69,8 @@ export class ArpNeighbours {
       }
       // RFC 1122 §2.3.2.1: a stale entry stays in use while a unicast poll checks it.
       if (state === 'stale' && known.requests === 0) this.sendRequest(ifp, known, known.linkAddress);
+      // Used: the most recently used end of the eviction order (O(1), no allocation).
+      cache.touch(known);
       out.set(known.linkAddress);
       return known.linkAddress.length;
     }

@@ -3,7 +3,7 @@
  * @public
  */
 export interface ArpOptions {
-  /** Dynamic entries kept per interface before the least recently confirmed is evicted. Default 1024. */
+  /** Dynamic entries kept per interface before one is evicted (least recently used, stale/failed and unresolved first). Default 1024. */
   readonly maxEntries?: number;
   /** Packets queued per unresolved entry; the oldest is dropped beyond it. Default 16 (FreeBSD `arp_maxhold`). */
   readonly maxQueued?: number;

@@ -1,6 +1,8 @@
 // Scenario tests over @stack/sim: two stacks with ether + arp and a stand-in network protocol.
+import { ManualClock } from '@stack/core';
+import { SimNetwork } from '@stack/sim';
 import { describe, expect, it } from 'vitest';
-import { arpOf, cable, sendIpv4 } from './helpers.js';
+import { arpOf, cable, makeHost, sendIpv4 } from './helpers.js';
 
 describe('ARP resolution over a simulated cable', () => {
   it('resolves the next hop, delivers the packet, and both sides learn (RFC 826)', () => {
@@ -119,5 +121,45 @@ describe('ARP cache bounds', () => {
     sendIpv4(a.stack, a.ifp, '192.0.2.60', [1]);
     sendIpv4(a.stack, a.ifp, '192.0.2.61', [1]);
     expect(a.arp.list().map((e) => `${e.address} ${e.state}`)).toEqual(['192.0.2.50 permanent', '192.0.2.60 incomplete', '192.0.2.61 incomplete']);
+  });
+
+  /** Host a (192.0.2.1, a cache of 3) and peers .2 to .5 on one simulated switch. */
+  function lan() {
+    const clock = new ManualClock();
+    const net = new SimNetwork({ clock });
+    const sw = net.switch();
+    const a = makeHost('a', clock, sw.port(), { maxEntries: 3, announceCount: 0 }, '192.0.2.1/24');
+    const peers = [2, 3, 4, 5].map((i) => makeHost(`p${i}`, clock, sw.port(), { announceCount: 0 }, `192.0.2.${i}/24`));
+    const use = (address: string) => {
+      sendIpv4(a.stack, a.ifp, address, [1], '192.0.2.1');
+      net.run(100);
+    };
+    const cached = () => a.arp.list().map((e) => `${e.address} ${e.state}`);
+    return { net, a, peers, use, cached };
+  }
+
+  it('evicts the least recently used entry: one kept in use survives a new neighbour', () => {
+    const { a, peers, use, cached } = lan();
+    use('192.0.2.2');
+    use('192.0.2.3');
+    use('192.0.2.4');
+    // .2 is the oldest entry but keeps carrying traffic; .3 is now the least recently used.
+    use('192.0.2.2');
+    use('192.0.2.5');
+    expect(cached()).toEqual(['192.0.2.2 reachable', '192.0.2.4 reachable', '192.0.2.5 reachable']);
+    expect(peers.map((p) => p.delivered.length)).toEqual([2, 1, 1, 1]);
+    expect(a.stack.counters.get('arp.out.evicted')).toBe(0); // a resolved entry holds no queue
+    expect(a.stack.counters.get('arp.out.requests')).toBe(4);
+  });
+
+  it('evicts an unresolved entry, with its queued packet, before reachable ones', () => {
+    const { a, use, cached } = lan();
+    use('192.0.2.2');
+    use('192.0.2.3');
+    use('192.0.2.99'); // nobody: incomplete, holding the packet
+    use('192.0.2.4');
+    expect(cached()).toEqual(['192.0.2.2 reachable', '192.0.2.3 reachable', '192.0.2.4 reachable']);
+    expect(a.stack.counters.get('arp.out.evicted')).toBe(1);
+    expect(a.stack.pool.stats.inUse).toBe(0);
   });
 });

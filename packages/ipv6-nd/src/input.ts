@@ -92,6 +92,8 @@ export class Ipv6Input {
   input(ifp: NetInterface, received: PacketBuffer): void {
     const c = this.counters.in;
     this.counters.received.inc();
+    // RFC 4862 §5.4.5: IPv6 operation disabled on this interface; nothing is accepted there.
+    if (this.nd.isDisabled(ifp.index)) return drop(received, c['interface-disabled']);
     let buf = received;
     const failure = this.view.reset(buf.data, buf.start, buf.length).check();
     if (failure !== null) return drop(buf, c[failure]);

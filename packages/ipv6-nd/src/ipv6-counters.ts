@@ -34,6 +34,7 @@ const IN_OUTCOMES = [
   'hop-limit-exceeded',
   'packet-too-big',
   'interface-down',
+  'interface-disabled',
 ] as const;
 
 const IN_DESCRIPTIONS: Partial<Record<(typeof IN_OUTCOMES)[number] | 'received', string>> = {
@@ -60,9 +61,14 @@ const IN_DESCRIPTIONS: Partial<Record<(typeof IN_OUTCOMES)[number] | 'received',
   'beyond-scope': 'forwarding: link-local source or destination (RFC 4291 §2.5.6)',
   'hop-limit-exceeded': 'forwarding: hop limit would reach 0 (answered: time exceeded, RFC 8200 §3)',
   'packet-too-big': 'forwarding: larger than the next link MTU (answered: packet too big, RFC 8200 §5)',
+  'interface-disabled': 'received on an interface where IPv6 is disabled: its hardware-derived link-local address is duplicated (RFC 4862 §5.4.5)',
 };
 
-const OUT = ['requests', 'no-route', 'no-source-address', 'message-too-long', 'fragmented', 'fragments-created', 'no-link-layer', 'interface-down', 'hook-dropped', 'nd'] as const;
+const OUT = ['requests', 'no-route', 'no-source-address', 'message-too-long', 'fragmented', 'fragments-created', 'no-link-layer', 'interface-down', 'interface-disabled', 'hook-dropped', 'nd'] as const;
+
+const OUT_DESCRIPTIONS: Partial<Record<(typeof OUT)[number], string>> = {
+  'interface-disabled': 'packets not sent (originated or forwarded): IPv6 is disabled on the outgoing interface (RFC 4862 §5.4.5)',
+};
 
 const REASS = ['ok', 'timeout', 'evicted', 'overlap', 'duplicate', 'inconsistent', 'too-many-fragments', 'memory', 'late-fragment', 'atomic'] as const;
 
@@ -100,7 +106,7 @@ export function createIpv6Counters(ctx: ModuleContext) {
   return {
     received: ctx.counter('ipv6.in.received', IN_DESCRIPTIONS.received),
     in: ctx.counters('ipv6.in', IN_OUTCOMES, IN_DESCRIPTIONS),
-    out: ctx.counters('ipv6.out', OUT),
+    out: ctx.counters('ipv6.out', OUT, OUT_DESCRIPTIONS),
     reass: ctx.counters('ipv6.reass', REASS, REASS_DESCRIPTIONS),
     pmtu: ctx.counters('ipv6.pmtu', ['updates', 'ignored']),
     icmpIn: ctx.counters('icmp6.in', ICMP_IN, {

@@ -18,6 +18,11 @@ export class NdLink {
     return this.parts === null ? 0 : this.parts.linkMtu(ifindex);
   }
 
+  /** Whether IPv6 is disabled on `ifindex` (RFC 4862 §5.4.5). */
+  isDisabled(ifindex: number): boolean {
+    return this.parts !== null && this.parts.isDisabled(ifindex);
+  }
+
   /** Whether packets to the group at `b[o..o+16)` received on `ifindex` are for us. */
   isMember(ifindex: number, b: Uint8Array, o: number): boolean {
     return this.parts !== null && this.parts.isMember(ifindex, b, o);

@@ -68,6 +68,12 @@ export interface NdParts {
   hopLimit(ifindex: number): number;
   /** Link MTU learnt from an RA MTU option on `ifindex` (RFC 4861 §6.3.4), or 0 when none. */
   linkMtu(ifindex: number): number;
+  /**
+   * Whether IPv6 operation is disabled on `ifindex` (RFC 4862 §5.4.5: its hardware-derived
+   * link-local address is duplicated); the IPv6 layer then neither accepts nor sends packets there.
+   * Called per packet: allocation-free.
+   */
+  isDisabled(ifindex: number): boolean;
   /** Stop every timer and forget all state (module unload); leaves the link-layer groups it joined. */
   dispose(): void;
 }

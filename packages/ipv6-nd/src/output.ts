@@ -74,7 +74,8 @@ export class Ipv6Output {
   /**
    * Stage 1: route `dst[dstOffset..+16)` in `fib` (optionally out of `ifindex`), choose the source
    * (`src` null) or check the given one, and return a buffer holding `length` bytes for the caller
-   * at `buf.start`, with `buf.src`/`buf.dst`/`buf.fib` set; or the reason it cannot be sent.
+   * at `buf.start`, with `buf.src`/`buf.dst`/`buf.fib` set; or the reason it cannot be sent
+   * ('interface-down' as well when IPv6 is disabled on the outgoing interface, RFC 4862 §5.4.5).
    */
   allocate6(
     fib: number,
@@ -100,6 +101,11 @@ export class Ipv6Output {
       return err;
     }
     const ifp = rr.ifp!;
+    if (this.nd.isDisabled(ifp.index)) {
+      // RFC 4862 §5.4.5: nothing is sent from an interface where IPv6 is disabled.
+      this.counters.out['interface-disabled'].inc();
+      return 'interface-down';
+    }
     const toLoopback = ifp.hasFlag(InterfaceFlags.LOOPBACK);
     let source: Uint8Array;
     let sourceOffset: number;
@@ -184,9 +190,16 @@ export class Ipv6Output {
   /**
    * Run the output hooks, then transmit `buf` (a complete packet at its IPv6 header) or, when it
    * exceeds `mtu`, its fragments. Takes ownership. Returns 'message-too-long' when it exceeds `mtu`
-   * and `noFragment` is set (forwarded packets, RFC 8200 §5, and senders that refuse).
+   * and `noFragment` is set (forwarded packets, RFC 8200 §5, and senders that refuse), and
+   * 'interface-down' when IPv6 is disabled on `ifp` (RFC 4862 §5.4.5).
    */
   emit(buf: PacketBuffer, ifp: NetInterface, nextHop: Uint8Array, mtu: number, noFragment: boolean): SendError | null {
+    if (this.nd.isDisabled(ifp.index)) {
+      // RFC 4862 §5.4.5: IPv6 is disabled on `ifp`; covers sent and forwarded packets alike.
+      this.counters.out['interface-disabled'].inc();
+      buf.release();
+      return 'interface-down';
+    }
     const b = runHooks(this.outputSite, buf, ifp, this.counters.out['hook-dropped']);
     if (b === null) return null;
     if (b.length <= mtu) {

@@ -34,7 +34,8 @@ export class UdpSocketError extends Error {
 }
 
 /**
- * Why a datagram was not sent: a network-layer {@link @stack/core#SendError} or a socket state.
+ * Why a datagram was not sent: a network-layer {@link @stack/core#SendError}, a socket state, or
+ * (`'bad-port'`) a sender to answer whose source port is 0, which means "no reply" (RFC 768).
  * @public
  */
-export type UdpSendError = SendError | 'socket-closed' | 'not-connected' | 'already-connected' | 'no-network-protocol';
+export type UdpSendError = SendError | 'socket-closed' | 'not-connected' | 'already-connected' | 'no-network-protocol' | 'bad-port';

@@ -96,6 +96,9 @@ const ERROR_CODES: Record<TransportErrorReport['kind'], UdpErrorCode> = {
 
 type Listener = (...args: never[]) => void;
 
+/** Reply destinations a socket keeps, by a hash of the sender's address (a power of two). */
+const REPLY_SLOTS = 16;
+
 /**
  * A UDP socket (RFC 768) shaped like Node's `dgram.Socket`: `bind`, `connect`, `send`, `'message'`
  * and `'error'` events, `close`, broadcast and multicast options, and async iteration over
@@ -130,6 +133,11 @@ export class UdpSocket implements EndpointOwner {
   private ttl: number | undefined = undefined;
   private multicastTtl = 1;
   private multicastIfindex = 0;
+  /**
+   * Destinations of recent replies ({@link UdpSocket.sendToRemote}), direct-mapped by a hash of the
+   * sender's address: answering a sender seen before allocates nothing.
+   */
+  private readonly replyTargets: Array<IpAddress | null> = new Array<IpAddress | null>(REPLY_SLOTS).fill(null);
 
   /** @internal Use {@link createSocket}. */
   constructor(transport: UdpTransport, options: UdpSocketOptions) {
@@ -215,48 +223,70 @@ export class UdpSocket implements EndpointOwner {
   send(msg: Uint8Array, port?: number, address?: string | IpAddress): UdpSendError | null {
     if (this.closed) return 'socket-closed';
     const ep = this.endpoint;
-    let destination: IpAddress;
-    let destinationV4: Ipv4Address | null;
-    let dstPort: number;
-    let zone: number;
+    // A dual-stack socket reaches an IPv4-mapped destination over IPv4 (RFC 4038 §4.2): the
+    // network layer gets the IPv4 address.
     if (port !== undefined) {
       if (ep.connected) return 'already-connected';
       checkPort(port, 1);
       const target = address === undefined ? { address: this.loopback(), ifindex: 0 } : this.parse(address, 'address');
-      destination = target.address;
-      destinationV4 = this.mappedIpv4(destination);
-      zone = target.ifindex;
-      dstPort = port;
-    } else {
-      if (!ep.connected) return 'not-connected';
-      destination = this.remote!;
-      destinationV4 = this.remoteV4;
-      zone = this.remoteIfindex;
-      dstPort = ep.remotePort;
+      const destination = target.address;
+      const v4 = this.ipv6Only ? null : this.mappedIpv4(destination);
+      return this.transmit(msg, v4 ?? destination, target.ifindex, port);
     }
+    if (!ep.connected) return 'not-connected';
+    const v4 = this.ipv6Only ? null : this.remoteV4;
+    return this.transmit(msg, v4 ?? this.remote!, this.remoteIfindex, ep.remotePort);
+  }
+
+  /**
+   * Send `msg` as one datagram back to the sender of a datagram this socket received, as its
+   * `rinfo` describes it: the same address and port, without formatting or parsing address text.
+   * A link-local IPv6 sender is answered through the interface its datagram arrived on (its zone,
+   * RFC 4007 §6); an IPv4 sender of a dual-stack socket over IPv4. Answering a sender among the
+   * socket's recent ones allocates nothing beyond what `send` needs. Returns null, or why it was
+   * not sent (`'bad-port'` for a sender with port 0, which expects no reply, RFC 768).
+   * A connected socket answers with `send(msg)`.
+   * @throws TypeError when `rinfo` is not a {@link RemoteInfo} of this socket's family.
+   */
+  sendToRemote(msg: Uint8Array, rinfo: RemoteInfo): UdpSendError | null {
+    if (!(rinfo instanceof RemoteInfo)) throw new TypeError('rinfo: must be the RemoteInfo of a received datagram');
+    if ((rinfo.family === 'IPv4') !== (this.family === 'ipv4')) {
+      throw new TypeError(`rinfo: an ${rinfo.family} sender cannot be answered from a ${this.family === 'ipv4' ? 'udp4' : 'udp6'} socket`);
+    }
+    if (this.closed) return 'socket-closed';
+    if (this.endpoint.connected) return 'already-connected';
+    if (rinfo.port === 0) return this.failed('bad-port');
+    return this.transmit(msg, this.replyTarget(rinfo), rinfo.replyIfindex, rinfo.port);
+  }
+
+  /**
+   * Send to `destination` (what the network layer gets: an IPv4-mapped peer of a dual-stack socket
+   * as its IPv4 address), out of interface `zone` when not 0.
+   */
+  private transmit(msg: Uint8Array, destination: IpAddress, zone: number, dstPort: number): UdpSendError | null {
+    const ep = this.endpoint;
     const counters = this.transport.counters.out;
     const length = UDP_HEADER_LENGTH + msg.length;
     if (length > 0xffff) {
       counters.errors.inc();
       return 'message-too-long';
     }
-    // A dual-stack socket reaches an IPv4-mapped destination over IPv4 (RFC 4038 §4.2).
-    const v4 = this.ipv6Only ? null : destinationV4;
+    // IPv4 from a udp6 socket: a dual-stack socket reaching an IPv4-mapped peer.
+    const overIpv4 = destination.family !== this.family;
     const local = this.localAddress;
     const localV4 = this.localV4;
-    const net: NetworkProtocol | undefined = this.transport.network(v4 !== null ? 'ipv4' : this.family);
+    const net: NetworkProtocol | undefined = this.transport.network(destination.family);
     if (net === undefined) return 'no-network-protocol';
     if (!this.bound) this.bind();
     const req = this.request;
-    if (v4 !== null) {
+    if (overIpv4) {
       if (!ep.localAny && localV4 === null) return this.failed('address-not-available');
-      req.destination = v4;
       req.source = localV4 !== null && !localV4.isMulticast() ? localV4 : null;
     } else {
       if (localV4 !== null) return this.failed('address-not-available');
-      req.destination = destination;
       req.source = ep.localAny || local!.isMulticast() ? null : local;
     }
+    req.destination = destination;
     const multicast = req.destination.isMulticast();
     req.ttl = multicast ? this.multicastTtl : this.ttl;
     req.ifindex = multicast && this.multicastIfindex !== 0 ? this.multicastIfindex : zone !== 0 ? zone : undefined;
@@ -279,6 +309,17 @@ export class UdpSocket implements EndpointOwner {
   private failed(error: UdpSendError): UdpSendError {
     this.transport.counters.out.errors.inc();
     return error;
+  }
+
+  /** The destination answering `rinfo`'s sender: from the reply cache, else made once and kept. */
+  private replyTarget(rinfo: RemoteInfo): IpAddress {
+    const slot = rinfo.addressHash & (REPLY_SLOTS - 1);
+    const cached = this.replyTargets[slot];
+    if (cached !== null && rinfo.isAddress(cached)) return cached;
+    // An IPv4 sender of a dual-stack socket is answered over IPv4 (RFC 4038 §4.2).
+    const target = rinfo.toIpAddress(!this.ipv6Only);
+    this.replyTargets[slot] = target;
+    return target;
   }
 
   /** Close the socket: unbind, leave its groups, end async iterations, emit `'close'`. */

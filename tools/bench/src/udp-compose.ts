@@ -36,7 +36,7 @@ export function composeBenchHost(o: BenchHostOptions): Stack {
 export function udpEchoService(stack: Stack, port: number): UdpSocket {
   const sock = createSocket(stack, { type: 'udp4' });
   sock.on('message', (msg, rinfo) => {
-    sock.send(msg, rinfo.port, rinfo.address);
+    sock.sendToRemote(msg, rinfo);
   });
   sock.bind(port);
   return sock;

@@ -1,10 +1,12 @@
 import type { NeighbourEntry } from './neighbour-entry.js';
 
 /**
- * The bound and eviction order of one neighbour cache: an intrusive list of its dynamic entries,
- * least recently confirmed first (an entry moves to the back when {@link NeighbourEviction.touch}
- * confirms it). Only dynamic entries count towards the bound; permanent ones are the
- * administrator's and are never evicted. Allocation-free.
+ * The bound and eviction order of one neighbour cache: an intrusive doubly linked list of its
+ * dynamic entries, least recently used first. The resolver calls {@link NeighbourEviction.touch}
+ * when an entry is used (a packet sent through it) or confirmed (reachability confirmed, a link
+ * address learnt), which moves it to the most recently used end in O(1). Only dynamic entries
+ * count towards the bound; permanent ones are the administrator's and are never evicted.
+ * Allocation-free.
  * @public
  */
 export class NeighbourEviction<E extends NeighbourEntry> {
@@ -34,9 +36,15 @@ export class NeighbourEviction<E extends NeighbourEntry> {
     if (entry.isDynamic) this.unlink(entry);
   }
 
-  /** Moves a dynamic entry to the back of the eviction order (it was just confirmed). */
+  /**
+   * Moves a dynamic entry to the most recently used end of the eviction order (it was just used or
+   * confirmed). O(1) and allocation-free, so a resolver may call it for every packet; an entry not
+   * in this list (permanent, or already removed) is left alone.
+   */
   touch(entry: E): void {
-    if (!entry.isDynamic || this.tail === entry) return;
+    if (this.tail === entry || !entry.isDynamic) return;
+    // Not linked: no neighbours and not the head (a single-entry list has it as the tail).
+    if (entry.lruPrev === null && this.head !== entry) return;
     this.unlink(entry);
     this.link(entry);
   }
@@ -49,19 +57,22 @@ export class NeighbourEviction<E extends NeighbourEntry> {
   }
 
   /**
-   * The dynamic entry to evict: the least recently confirmed stale or failed one, else the least
-   * recently confirmed one in another resolved state, else the oldest unresolved one. One pass.
+   * The dynamic entry to evict, in one pass from the least recently used end: the first stale or
+   * failed one, else the first unresolved (incomplete) one, else the least recently used entry in
+   * a working state (reachable, delay, probe). Entries in use are kept over ones nobody is known
+   * to need, so a flood of new destinations (a scan, RFC 6583) churns its own unresolved
+   * entries instead of pushing out neighbours that carry traffic.
    */
   victim(): E | undefined {
-    let resolved: E | undefined;
+    let working: E | undefined;
     let incomplete: E | undefined;
     for (let e = this.head; e !== null; e = e.lruNext) {
       const state = e.state;
       if (state === 'stale' || state === 'failed') return e;
       if (state === 'incomplete') incomplete ??= e;
-      else resolved ??= e;
+      else working ??= e;
     }
-    return resolved ?? incomplete;
+    return incomplete ?? working;
   }
 
   private link(entry: E): void {

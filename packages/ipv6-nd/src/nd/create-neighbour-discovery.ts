@@ -193,6 +193,7 @@ export function createNeighbourDiscovery(host: NdHost, options: NdOptions = {}):
     isMember: (ifindex, group, offset) => mld.isMember(ifindex, group, offset),
     hopLimit: (ifindex) => rt.params.peek(ifindex)?.curHopLimit ?? 0,
     linkMtu: (ifindex) => rt.params.peek(ifindex)?.linkMtu ?? 0,
+    isDisabled: (ifindex) => disabled.has(ifindex),
     dispose: () => {
       if (disposed) return;
       disposed = true;

@@ -39,7 +39,7 @@ export interface NdOptions extends NdInterfaceOptions {
   readonly maxMulticastSolicit?: number;
   /** MAX_UNICAST_SOLICIT (RFC 4861 §10). Default 3. */
   readonly maxUnicastSolicit?: number;
-  /** Dynamic neighbour entries per interface before the least recently confirmed is evicted. Default 1024. */
+  /** Dynamic neighbour entries per interface before one is evicted (least recently used, stale and unresolved first). Default 1024. */
   readonly maxEntries?: number;
   /** Packets queued per unresolved neighbour; the oldest is dropped beyond it (RFC 4861 §7.2.2). Default 16. */
   readonly maxQueued?: number;

@@ -11,6 +11,8 @@ export interface FakeNd extends NdParts {
   /** Cur Hop Limit / link MTU "learnt from RAs", per ifindex. */
   readonly hopLimits: Map<number, number>;
   readonly linkMtus: Map<number, number>;
+  /** Interfaces where IPv6 is "disabled" (RFC 4862 §5.4.5), by ifindex. */
+  readonly disabled: Set<number>;
   disposed: boolean;
 }
 
@@ -49,6 +51,7 @@ export function fakeNdFactory(neighbours: NeighbourTable = new Map(), created: F
       received: [],
       hopLimits: new Map(),
       linkMtus: new Map(),
+      disabled: new Set(),
       disposed: false,
       input(_ifp, buf, type, hopLimit, routerAlert) {
         nd.received.push([type, hopLimit, routerAlert]);
@@ -80,6 +83,7 @@ export function fakeNdFactory(neighbours: NeighbourTable = new Map(), created: F
       },
       hopLimit: (ifindex) => nd.hopLimits.get(ifindex) ?? 0,
       linkMtu: (ifindex) => nd.linkMtus.get(ifindex) ?? 0,
+      isDisabled: (ifindex) => nd.disabled.has(ifindex),
       dispose() {
         nd.disposed = true;
         groups.clear();

@@ -246,7 +246,7 @@ describe('the cache as `ndp` sees it', () => {
     expect(h.nd.resolver.list()).toEqual([]);
   });
 
-  it('evicts the least recently confirmed entry when full, never a permanent one', () => {
+  it('evicts the least recently used entry when full, never a permanent one', () => {
     const { h, em0, ll, transmit } = ready({ maxEntries: 2 });
     h.nd.resolver.addStatic(em0.index, 'fe80::50', '02:00:00:00:00:50');
     h.receive(em0, ns(ll, [slla('02:00:00:00:00:01')]), { src: 'fe80::1', dst: 'ff02::1:ff00:1' });

@@ -5,7 +5,7 @@ import type { NdEntry } from './nd-entry.js';
 /**
  * The neighbour cache of one interface: entries by address ({@link AddressMap}, allocation-free
  * lookups from packet bytes) with the core {@link NeighbourEviction} bound and order (least
- * recently confirmed first). Only dynamic entries count towards the bound.
+ * recently used first). Only dynamic entries count towards the bound.
  * @internal
  */
 export class NeighbourCache {
@@ -46,7 +46,7 @@ export class NeighbourCache {
     return true;
   }
 
-  /** Move a dynamic entry to the back of the eviction order (it was just confirmed). */
+  /** Move a dynamic entry to the most recently used end of the eviction order (used or confirmed); O(1). */
   touch(entry: NdEntry): void {
     this.eviction.touch(entry);
   }

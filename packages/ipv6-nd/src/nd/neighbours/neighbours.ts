@@ -71,6 +71,8 @@ export class Neighbours {
         default:
           break;
       }
+      // Used: the most recently used end of the eviction order (O(1), no allocation).
+      cache.touch(entry);
       const link = entry.linkAddress;
       for (let i = 0; i < link.length; i++) out[i] = link[i];
       return link.length;
@@ -91,9 +93,10 @@ export class Neighbours {
 
   /** Upper-layer reachability confirmation (RFC 4861 §7.3.1). Allocation-free. */
   confirm(ifp: NetInterface, bytes: Uint8Array, at: number): void {
-    const entry = this.caches.get(ifp.index)?.get(bytes, at);
-    if (entry === undefined || entry.state === 'incomplete' || entry.state === 'permanent') return;
-    this.enterReachable(ifp.index, entry);
+    const cache = this.caches.get(ifp.index);
+    const entry = cache?.get(bytes, at);
+    if (cache === undefined || entry === undefined || entry.state === 'incomplete' || entry.state === 'permanent') return;
+    this.enterReachable(cache, entry);
   }
 
   // --- updates from received messages ----------------------------------------------------------
@@ -128,6 +131,8 @@ export class Neighbours {
     if (entry.state === 'incomplete') {
       entry.setLinkAddress(link, linkAt);
       this.enterStale(entry);
+      // Resolved, and its queue is sent now: in use.
+      cache.touch(entry);
       entry.flushQueue(ifp);
       this.observer?.reachabilityChanged(ifp.index, entry);
     } else if (!entry.hasLinkAddress(link, linkAt, entry.linkAddress.length)) {
@@ -156,8 +161,10 @@ export class Neighbours {
       if (!hasLink) return true;
       entry.setLinkAddress(link, linkAt);
       entry.isRouter = flags.router;
-      if (flags.solicited) this.enterReachable(ifp.index, entry);
+      if (flags.solicited) this.enterReachable(cache, entry);
       else this.enterStale(entry);
+      // Resolved, and its queue is sent now: in use.
+      cache.touch(entry);
       entry.flushQueue(ifp);
       this.observer?.reachabilityChanged(ifp.index, entry);
       return true;
@@ -172,7 +179,7 @@ export class Neighbours {
       entry.setLinkAddress(link, linkAt);
       this.rt.counters.cache.moved.inc();
     }
-    if (flags.solicited) this.enterReachable(ifp.index, entry);
+    if (flags.solicited) this.enterReachable(cache, entry);
     else if (differs) this.enterStale(entry);
     const wasRouter = entry.isRouter;
     entry.isRouter = flags.router;
@@ -297,13 +304,15 @@ export class Neighbours {
     this.rt.sender.solicit(ifp, entry.address, 0, source, unicast, null);
   }
 
-  private enterReachable(ifindex: number, entry: NdEntry): void {
+  /** Reachability confirmed (RFC 4861 §7.3.3): REACHABLE, and the most recently used end of the eviction order. */
+  private enterReachable(cache: NeighbourCache, entry: NdEntry): void {
     const now = this.rt.stack.clock.now();
     entry.confirmedAt = now;
     entry.probes = 0;
+    cache.touch(entry);
     if (entry.state === 'reachable') return;
     entry.state = 'reachable';
-    entry.timer!.start(this.rt.params.of(ifindex).reachableTime(now));
+    entry.timer!.start(this.rt.params.of(cache.ifindex).reachableTime(now));
   }
 
   private enterStale(entry: NdEntry): void {
