@@ -14,7 +14,7 @@ export function nativeLookup4(t: LookupTrie, dst: number): number {
   return t.memory.fns!.lookup4!(dst);
 }
 
-/** Copy `out.length >= m` ids from the scratch to `out[at..at+m)`. */
+/** Copy `m` ids from the scratch to `out[at..at+m)` (the caller made sure they fit): whole runs of 64 through a prepared view, the rest one by one. */
 function copyOut(t: LookupTrie, out: Int32Array, at: number, m: number): void {
   const mem = t.memory;
   const src = mem.out;
