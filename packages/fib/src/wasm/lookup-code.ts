@@ -19,6 +19,8 @@ export const POOL_AT = 0x30000;
 
 /** IPv4 lanes that walk the top level and first node side by side (as in `trieLookup4Burst`). */
 const LANES4 = 8;
+/** IPv6 lanes that walk down side by side, one node per step. */
+const LANES6 = 4;
 
 /** Locals of one lookup in flight. */
 interface Lane {
@@ -113,12 +115,17 @@ function start4(w: CodeWriter, lanes: readonly Lane[], top: number): void {
   }
 }
 
-/** Top level and first node of an IPv6 lookup of the address at byte `dst` (top <= 24). */
-function start6(w: CodeWriter, L: Lane, top: number): void {
+/** Set `n` to the top-level entry of the IPv6 address at byte `dst` (its first `top` <= 24 bits). */
+function top6(w: CodeWriter, L: Lane, top: number): void {
   w.get(L.dst).mem(Op.i32Load8u, 0, IO_IN_AT).const(16).op(Op.i32Shl);
   w.get(L.dst).mem(Op.i32Load8u, 0, IO_IN_AT + 1).const(8).op(Op.i32Shl, Op.i32Or);
   w.get(L.dst).mem(Op.i32Load8u, 0, IO_IN_AT + 2).op(Op.i32Or).const(24 - top).op(Op.i32ShrU);
   w.const(2).op(Op.i32Shl).mem(Op.i32Load, 2, POOL_AT).set(L.n);
+}
+
+/** Top level and first node of an IPv6 lookup of the address at byte `dst` (top <= 24). */
+function start6(w: CodeWriter, L: Lane, top: number): void {
+  top6(w, L, top);
   wordAddress(w, L.n).mem(Op.i32Load, 2, POOL_AT).set(L.h);
   w.const(top).set(L.k);
   shift6(w, L);
@@ -176,6 +183,60 @@ function ipv4Functions(top: number): FunctionSpec[] {
   ];
 }
 
+/**
+ * burst6(count): addresses 16 bytes apart at IO_IN_AT, ids to IO_OUT_AT. IPv6 lookups walk several
+ * nodes each, one dependent read after another, so LANES6 lookups advance side by side, one node
+ * per step, and a lane that finishes takes the next address (as `trieLookup6Burst` does): their
+ * reads overlap. Locals: count, next, live, then per lane its index (-1: idle) and its lane.
+ */
+function burst6(top: number): CodeWriter {
+  const w = new CodeWriter();
+  const NEXT = 1;
+  const LIVE = 2;
+  const lanes = Array.from({ length: LANES6 }, (_, j) => ({ o: 3 + j * (LANE_LOCALS + 1), L: lane(4 + j * (LANE_LOCALS + 1)) }));
+  /** Give lane (o, L) the next address, or retire it. */
+  const take = (o: number, L: Lane): void => {
+    w.get(NEXT).get(0).op(Op.i32LtU).begin(Op.if);
+    w.get(NEXT).tee(o).const(4).op(Op.i32Shl).set(L.dst);
+    w.get(NEXT).const(1).op(Op.i32Add).set(NEXT);
+    top6(w, L, top);
+    w.const(top).set(L.k);
+    w.const(0).set(L.best);
+    w.op(Op.else);
+    w.const(-1).set(o);
+    w.get(LIVE).const(1).op(Op.i32Sub).set(LIVE);
+    w.op(Op.end);
+  };
+  w.const(0).set(NEXT);
+  w.const(LANES6).set(LIVE);
+  for (const { o, L } of lanes) take(o, L);
+  w.begin(Op.block).begin(Op.loop);
+  w.get(LIVE).op(Op.i32Eqz).branch(Op.brIf, 1);
+  for (const { o, L } of lanes) {
+    w.get(o).const(0).op(Op.i32GeS).begin(Op.if);
+    wordAddress(w, L.n).mem(Op.i32Load, 2, POOL_AT).set(L.h);
+    shift6(w, L);
+    leafCode(w, L);
+    w.set(L.code);
+    w.get(L.code).get(L.best).get(L.code).op(Op.select).set(L.best);
+    // The child bitmap word is read even without children (it is then discarded): no branch.
+    wordAddress(w, L.n).mem(Op.i32Load, 2, POOL_AT - 4).get(L.s).op(Op.i32Shl).const(0).get(L.h).const(1).op(Op.i32And).op(Op.select).tee(L.c);
+    w.const(0).op(Op.i32LtS).begin(Op.if);
+    w.get(L.n).get(L.c).op(Op.i32Popcnt, Op.i32Sub).const(2).op(Op.i32Shl).mem(Op.i32Load, 2, POOL_AT - 4).set(L.n);
+    w.get(L.k).const(5).op(Op.i32Add).set(L.k);
+    w.op(Op.else);
+    w.get(o).const(2).op(Op.i32Shl);
+    idOfBest(w, L.best);
+    w.mem(Op.i32Store, 2, IO_OUT_AT);
+    take(o, L);
+    w.op(Op.end);
+    w.op(Op.end);
+  }
+  w.branch(Op.br, 0);
+  w.op(Op.end, Op.end);
+  return w;
+}
+
 function ipv6Functions(top: number): FunctionSpec[] {
   // lookup6(): the address at IO_IN_AT; locals: the lane (its `dst` is the byte offset 0).
   const single = new CodeWriter();
@@ -186,19 +247,9 @@ function ipv6Functions(top: number): FunctionSpec[] {
     descend(single, L, shift6);
     idOfBest(single, L.best);
   }
-  // burst6(count): addresses 16 bytes apart at IO_IN_AT, ids to IO_OUT_AT.
-  const burst = new CodeWriter();
-  const L = lane(2);
-  burst.const(0).set(1);
-  loopBy(burst, 1, () => {
-    burst.get(1).const(4).op(Op.i32Shl).set(L.dst);
-    start6(burst, L, top);
-    descend(burst, L, shift6);
-    storeId(burst, L, 0);
-  });
   return [
     { name: 'lookup6', params: 0, results: 1, locals: LANE_LOCALS, code: single },
-    { name: 'burst6', params: 1, results: 0, locals: 1 + LANE_LOCALS, code: burst },
+    { name: 'burst6', params: 1, results: 0, locals: 2 + LANES6 * (LANE_LOCALS + 1), code: burst6(top) },
   ];
 }
 
