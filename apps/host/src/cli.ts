@@ -7,8 +7,8 @@ import { parseConfig, ConfigError } from './config.js';
 import { createHost } from './compose.js';
 import { runDemo } from './demo.js';
 import { igmpView, membershipCommand } from './multicast.js';
-import { ping } from './ping.js';
-import { arpTable, eventLine, ifconfig, ipv4ReassemblyUsage, ndpTable, netstatS, routeTable } from './views.js';
+import { parsePingArgs, ping } from './ping.js';
+import { arpTable, eventLine, ifconfig, ipv4ReassemblyUsage, ndpTable, netstatS, pathMtuView, routeTable } from './views.js';
 
 const USAGE = `usage:
   stack-host demo [--pcap FILE]     two simulated hosts: ping (IPv4, IPv6), UDP echo, a narrative and a pcap (default stack-demo.pcap)
@@ -21,8 +21,11 @@ const HELP = [
   'ndp [-a|-r|-p|-i]                 IPv6 neighbours (-a), default routers (-r), prefixes (-p), interface parameters and groups (-i)',
   'routes [-4|-6] [FIB]              forwarding table(s) (netstat -rn)',
   'stats [PREFIX]                    non-zero counters (netstat -s), e.g. stats ipv6.',
-  'ping [-4|-6] ADDRESS [COUNT [SIZE]]  echo requests with statistics; a link-local ADDRESS takes its scope: fe80::1%em0',
-  'ping6 ADDRESS [COUNT [SIZE]]      ping -6',
+  'ping [-4|-6] [-c COUNT] [-s SIZE] [-i SECONDS] [-M do|dont] ADDRESS [COUNT [SIZE]]',
+  '                                  echo requests with statistics; -M do: DF set, no fragmenting (path MTU discovery),',
+  '                                  -M dont: fragment (default); a link-local ADDRESS takes its scope: fe80::1%em0',
+  'ping6 ...                         ping -6',
+  'pmtu [-4|-6] [ADDRESS] | pmtu flush  path MTUs learnt from ICMP (destination, mtu, expiry); the MTU towards ADDRESS now',
   'reass                             reassembly buffers in use, per family',
   'join GROUP IFNAME | leave GROUP IFNAME  join / leave a multicast group (IGMP or MLD reports it)',
   'igmp                              IGMP mode and parameters per interface, IPv4 groups joined',
@@ -125,15 +128,17 @@ async function run(file: string): Promise<number> {
         const m = process.memoryUsage();
         return print([`heapUsed ${m.heapUsed} heapTotal ${m.heapTotal} external ${m.external} arrayBuffers ${m.arrayBuffers} rss ${m.rss}`]);
       }
+      case 'pmtu':
+        return print(pathMtuView(stack, rest, v6?.ipv6PathMtus));
       case 'ping':
       case 'ping6': {
-        let args = rest;
-        let family: 'ipv4' | 'ipv6' | undefined = cmd === 'ping6' ? 'ipv6' : undefined;
-        if (args[0] === '-4' || args[0] === '-6') {
-          family = args[0] === '-4' ? 'ipv4' : 'ipv6';
-          args = args.slice(1);
+        let parsed;
+        try {
+          parsed = parsePingArgs(rest, cmd === 'ping6' ? 'ipv6' : undefined);
+        } catch (e) {
+          return print([`ping: ${e instanceof Error ? e.message : String(e)}`]);
         }
-        void ping(stack, args[0] ?? '', { family, count: Number(args[1] ?? 4), size: Number(args[2] ?? 56), onLine: (l) => console.log(l) }).catch((e) =>
+        void ping(stack, parsed.destination, { ...parsed.options, onLine: (l) => console.log(l) }).catch((e) =>
           console.log(`ping: ${e instanceof Error ? e.message : String(e)}`),
         );
         return;

@@ -1,7 +1,7 @@
 // The IPv6 half of the host: loading @stack/ipv6-nd from the configuration, and its ndp views.
 // compose.ts and cli.ts import this module only when the configuration loads IPv6, so an IPv4-only
 // host never loads the IPv6 package.
-import type { Stack } from '@stack/core';
+import type { PathMtuInfo, Stack } from '@stack/core';
 import { ipv6Module, Ipv6ControlService, NdControlService, type NdInterfaceOptions, type NdOptions } from '@stack/ipv6-nd';
 import { IPV6_INTERFACE_DEFAULTS, type HostConfig } from './config.js';
 
@@ -40,6 +40,14 @@ export function ipv6ReassemblyUsage(stack: Stack): string[] {
   if (!v6) return [];
   const u = v6.reassemblyUsage();
   return [`ipv6 reassembly: ${u.datagrams} datagrams, ${u.bytes} bytes`];
+}
+
+/** The IPv6 path MTU cache (RFC 8201) for `pmtu`, or null without IPv6; `flush` empties it first. */
+export function ipv6PathMtus(stack: Stack, flush = false): PathMtuInfo[] | null {
+  const v6 = stack.services.tryGet(Ipv6ControlService);
+  if (!v6) return null;
+  if (flush) v6.flushPathMtus();
+  return v6.pathMtus();
 }
 
 function seconds(ms: number): string {

@@ -1,5 +1,14 @@
 // ping with the usual statistics, on the stack's ICMP echo service (keyed by family) and clock.
-import { AddressFlags, IcmpEchoService, parseIpAddress, type AddressFamily, type EchoEvent, type IpAddress, type Stack, type Timer } from '@stack/core';
+import { AddressFlags, IcmpEchoService, NetworkProtocolService, parseIpAddress, type AddressFamily, type EchoEvent, type IpAddress, type Stack, type Timer } from '@stack/core';
+
+/**
+ * Path MTU discovery mode of `ping -M`, as Linux's ping names it: `'do'` prohibits fragmentation
+ * (IPv4 requests carry DF, RFC 791 §3.1, so a router on a narrower link answers "fragmentation
+ * needed", RFC 1191; IPv6 requests are not fragmented locally either) and a request larger than
+ * the path MTU known now fails locally with "message too long, mtu=N"; `'dont'` (the default)
+ * sends without DF and fragments a large request to the path MTU.
+ */
+export type PmtuMode = 'do' | 'dont';
 
 export interface PingOptions {
   readonly count?: number;
@@ -11,6 +20,8 @@ export interface PingOptions {
   readonly timeout?: number;
   /** `ping -4` / `ping -6`: the destination must be of this family. */
   readonly family?: AddressFamily;
+  /** `ping -M do|dont` (default `'dont'`). */
+  readonly pmtu?: PmtuMode;
   readonly onLine?: (line: string) => void;
 }
 
@@ -84,6 +95,67 @@ function fromText(from: IpAddress, target: PingTarget, stack: Stack): string {
 const ICMP6_ERRORS: Record<number, string> = { 1: 'Destination unreachable', 2: 'Packet too big', 3: 'Time exceeded', 4: 'Parameter problem' };
 const ICMP4_ERRORS: Record<number, string> = { 3: 'Destination unreachable', 11: 'Time exceeded', 12: 'Parameter problem' };
 
+/** Largest echo data per family: 65535 − IP header (20; IPv6's 40 is not in its payload length) − ICMP header (8). */
+const MAX_SIZE: Record<AddressFamily, number> = { ipv4: 65507, ipv6: 65527 };
+
+/** What the `ping` command line asked for. */
+export interface PingCommand {
+  readonly destination: string;
+  readonly options: Pick<PingOptions, 'count' | 'size' | 'interval' | 'family' | 'pmtu'>;
+}
+
+/**
+ * Parse the arguments of the `ping` / `ping6` command: `[-4|-6] [-c COUNT] [-s SIZE] [-i SECONDS]
+ * [-M do|dont] ADDRESS [COUNT [SIZE]]` (options as Linux's ping takes them; the positional COUNT
+ * and SIZE are this CLI's older form). Throws an Error naming the option or field that is wrong.
+ */
+export function parsePingArgs(args: readonly string[], family?: AddressFamily): PingCommand {
+  const options: { -readonly [K in keyof PingCommand['options']]: PingCommand['options'][K] } = { family };
+  const positional: string[] = [];
+  const integer = (field: string, text: string | undefined, min: number, max: number): number => {
+    if (text === undefined) throw new Error(`${field}: needs a value`);
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${field}: expected an integer in ${min}..${max}, got "${text}"`);
+    return n;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    switch (a) {
+      case '-4':
+      case '-6':
+        options.family = a === '-4' ? 'ipv4' : 'ipv6';
+        break;
+      case '-c':
+        options.count = integer('-c (count)', args[++i], 1, 100_000);
+        break;
+      case '-s':
+        options.size = integer('-s (size)', args[++i], 0, MAX_SIZE.ipv6);
+        break;
+      case '-i': {
+        const text = args[++i];
+        const seconds = Number(text);
+        if (text === undefined || !/^\d*\.?\d+$/.test(text) || seconds < 0.01 || seconds > 3600) throw new Error(`-i (interval): expected seconds in 0.01..3600, got "${text ?? ''}"`);
+        options.interval = Math.round(seconds * 1000);
+        break;
+      }
+      case '-M': {
+        const mode = args[++i];
+        if (mode !== 'do' && mode !== 'dont') throw new Error(`-M (pmtu discovery): expected "do" or "dont", got "${mode ?? ''}"`);
+        options.pmtu = mode;
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a.length > 1) throw new Error(`${a}: unknown option (-4, -6, -c COUNT, -s SIZE, -i SECONDS, -M do|dont)`);
+        positional.push(a);
+    }
+  }
+  if (positional.length === 0) throw new Error('destination: missing (ping [-4|-6] [-c COUNT] [-s SIZE] [-i SECONDS] [-M do|dont] ADDRESS)');
+  if (positional.length > 3) throw new Error(`${positional[3]}: unexpected argument`);
+  if (positional[1] !== undefined) options.count = integer('count', positional[1], 1, 100_000);
+  if (positional[2] !== undefined) options.size = integer('size', positional[2], 0, MAX_SIZE.ipv6);
+  return { destination: positional[0], options };
+}
+
 /**
  * Ping `destination`; resolves with statistics once every reply arrived or the timeout passed.
  * The family comes from the destination (or `options.family`): ICMP echo for IPv4, ICMPv6 echo for
@@ -114,6 +186,9 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
   let errors = 0;
   const clock = stack.clock;
   const headers = family === 'ipv4' ? 28 : 48;
+  if (size > MAX_SIZE[family]) return Promise.reject(new Error(`-s (size): at most ${MAX_SIZE[family]} bytes over ${family === 'ipv4' ? 'IPv4' : 'IPv6'}, got ${size}`));
+  const dontFragment = options.pmtu === 'do';
+  const net = stack.services.tryGet(NetworkProtocolService, family);
   say(`PING ${target.display} ${size}(${size + headers}) bytes of data.`);
 
   return new Promise((resolve) => {
@@ -128,9 +203,15 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
         rtts.push(rtt);
         say(`${e.size + 8} bytes from ${fromText(e.from, target, stack)}: icmp_seq=${e.sequence} ttl=${e.ttl} time=${rtt.toFixed(3)} ms`);
       } else {
+        // An error answers its request (no reply will come for it).
+        if (!sentAt.delete(e.sequence)) return;
         errors++;
         const name = (family === 'ipv4' ? ICMP4_ERRORS : ICMP6_ERRORS)[e.icmpType] ?? 'ICMP error';
-        say(`From ${fromText(e.from, target, stack)} icmp_seq=${e.sequence} ${name} (type ${e.icmpType} code ${e.icmpCode})`);
+        // Fragmentation needed (RFC 1191) / packet too big (RFC 8201): the stack has lowered its
+        // path MTU to what the router reported; show the estimate it holds now.
+        const tooBig = family === 'ipv4' ? e.icmpType === 3 && e.icmpCode === 4 : e.icmpType === 2;
+        const mtu = tooBig && net ? `, path mtu now ${net.pathMtu(dst, target.ifindex)}` : '';
+        say(`From ${fromText(e.from, target, stack)} icmp_seq=${e.sequence} ${tooBig && family === 'ipv4' ? 'Fragmentation needed' : name} (type ${e.icmpType} code ${e.icmpCode})${mtu}`);
       }
       if (transmitted === count && sentAt.size === 0) finish();
     });
@@ -155,11 +236,17 @@ export function ping(stack: Stack, destination: string, options: PingOptions = {
     const sendOne = (): void => {
       const seq = transmitted + 1;
       // A link-local destination leaves through its scope's interface, from our link-local address there.
-      const err = stack.batch(() => echo.send({ destination: dst, identifier: id, sequence: seq, size, source: target.source, ifindex: target.ifindex }));
+      const err = stack.batch(() => echo.send({ destination: dst, identifier: id, sequence: seq, size, source: target.source, ifindex: target.ifindex, dontFragment }));
       transmitted++;
       if (err === null) sentAt.set(seq, clock.now());
-      else say(`ping: sendmsg: ${err}`);
+      else {
+        errors++;
+        // With -M do, a request above the path MTU the stack knows is refused before it leaves.
+        if (err === 'message-too-long' && dontFragment && net) say(`ping: local error: message too long, mtu=${net.pathMtu(dst, target.ifindex)}`);
+        else say(`ping: sendmsg: ${err}`);
+      }
       if (transmitted < count) sendTimer!.start(interval);
+      else if (sentAt.size === 0) finish(); // nothing to wait for
       else doneTimer!.start(timeout);
     };
     sendTimer = clock.createTimer(sendOne);

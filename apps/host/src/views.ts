@@ -1,5 +1,5 @@
 // Text views of a running stack: ifconfig, arp -a, ndp -a, netstat -rn, netstat -s.
-import { AddressFlags, InterfaceFlags, MacAddress, NeighbourResolverService, RouteFlags, RouteTablesService, type AddressFamily, type InterfaceAddress, type NeighbourInfo, type Stack, type StackEvent } from '@stack/core';
+import { AddressFlags, InterfaceFlags, MacAddress, NeighbourResolverService, NetworkProtocolService, parseIpAddress, RouteFlags, RouteTablesService, type AddressFamily, type InterfaceAddress, type NeighbourInfo, type PathMtuInfo, type Stack, type StackEvent } from '@stack/core';
 import { Ipv4ControlService } from '@stack/ipv4';
 
 const FLAG_NAMES: [number, string][] = [
@@ -114,6 +114,54 @@ export function ipv4ReassemblyUsage(stack: Stack): string[] {
   if (!v4) return [];
   const u = v4.reassemblyUsage();
   return [`ipv4 reassembly: ${u.datagrams} datagrams, ${u.bytes} bytes`];
+}
+
+/** The IPv6 half of {@link pathMtuView} (ipv6-support.ts): the path MTU cache, or null when IPv6 is not loaded; `flush` empties it. */
+export interface Ipv6PathMtus {
+  (stack: Stack, flush?: boolean): PathMtuInfo[] | null;
+}
+
+/**
+ * `pmtu`: the path MTU caches (RFC 1191 for IPv4, RFC 8201 for IPv6), one destination per line,
+ * `ip route get` style: `198.51.100.2 mtu 1280 expires 597s`.
+ * `pmtu -4` / `pmtu -6`: one family; `pmtu ADDRESS`: the MTU a packet to ADDRESS gets now (learnt,
+ * else the route's) and whether it was learnt; `pmtu flush`: forget every learnt MTU.
+ */
+export function pathMtuView(stack: Stack, args: readonly string[], ipv6?: Ipv6PathMtus): string[] {
+  const v4 = stack.services.tryGet(Ipv4ControlService);
+  const [first] = args;
+  if (args.length > 1) return [`pmtu: ${args[1]}: unexpected argument (pmtu [-4|-6] [ADDRESS] | pmtu flush)`];
+  if (first === 'flush') {
+    v4?.flushPathMtus();
+    ipv6?.(stack, true);
+    return ['path MTU caches flushed'];
+  }
+  const lists: { family: AddressFamily; entries: PathMtuInfo[] }[] = [];
+  if (v4 && first !== '-6') lists.push({ family: 'ipv4', entries: v4.pathMtus() });
+  const six = first !== '-4' ? (ipv6?.(stack) ?? null) : null;
+  if (six) lists.push({ family: 'ipv6', entries: six });
+  if (first !== undefined && first !== '-4' && first !== '-6') {
+    let address;
+    try {
+      address = parseIpAddress(first);
+    } catch (e) {
+      return [`pmtu: ADDRESS: ${e instanceof Error ? e.message : String(e)}`];
+    }
+    const net = stack.services.tryGet(NetworkProtocolService, address.family);
+    if (!net) return [`pmtu: ADDRESS: ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} is not loaded`];
+    const mtu = net.pathMtu(address);
+    if (mtu === 0) return [`${address.toString()} unreachable (no route)`];
+    const text = address.toString();
+    const learnt = lists.find((l) => l.family === address.family)?.entries.find((e) => e.destination === text);
+    return [`${text} mtu ${mtu} ${learnt ? `learnt, expires ${Math.max(0, Math.round(learnt.expiresIn / 1000))}s` : 'of the route'}`];
+  }
+  if (lists.length === 0) return [first === '-6' ? '(IPv6 is not loaded)' : first === '-4' ? '(IPv4 is not loaded)' : '(no IP module loaded)'];
+  const out: string[] = [];
+  for (const { family, entries } of lists) {
+    out.push(`${family === 'ipv4' ? 'IPv4' : 'IPv6'} path MTU cache: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`);
+    for (const e of entries) out.push(`${e.destination} mtu ${e.mtu} expires ${Math.max(0, Math.round(e.expiresIn / 1000))}s`);
+  }
+  return out;
 }
 
 /** One line for a stack event: `ND em0 DAD_CONFLICT address=2001:db8::1 via=advertisement ...` (primitive fields only). */

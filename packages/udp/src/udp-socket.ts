@@ -79,6 +79,7 @@ class Request implements SendRequest {
   ifindex: number | undefined = undefined;
   ttl: number | undefined = undefined;
   broadcast = false;
+  dontFragment = false;
 }
 
 const ERROR_CODES: Record<TransportErrorReport['kind'], UdpErrorCode> = {
@@ -351,6 +352,29 @@ export class UdpSocket implements EndpointOwner {
   /** Permit sending to broadcast addresses (SO_BROADCAST). */
   setBroadcast(flag: boolean): void {
     this.request.broadcast = flag;
+  }
+
+  /**
+   * Refuse to fragment this socket's datagrams (default off: a datagram larger than the path MTU
+   * is fragmented by the sender, as now). The socket-level switch of Linux's `IP_MTU_DISCOVER` =
+   * `IP_PMTUDISC_DO` (and `IPV6_DONTFRAG`, RFC 3542 §11.2, for udp6), which Node's `dgram` lacks.
+   * On: IPv4 datagrams leave with DF set (RFC 791 §3.1), so a router on a narrower link answers
+   * "fragmentation needed" and the network layer lowers its path MTU for that destination
+   * (RFC 1191); IPv6 datagrams are never fragmented by routers anyway (RFC 8200 §5), and this stops
+   * the local fragmentation too. A datagram larger than the path MTU known now (the learnt one,
+   * else the route's or interface's) is then not sent: `send` / `sendToRemote` return
+   * `'message-too-long'` (counted in `udp.out.errors`), as Linux answers EMSGSIZE. The MTU to size
+   * datagrams by is `NetworkProtocol.pathMtu(destination)` (minus 20/40 bytes of IP header and 8 of
+   * UDP).
+   */
+  setDontFragment(flag: boolean): void {
+    if (typeof flag !== 'boolean') throw new TypeError(`dontFragment: must be a boolean, got ${String(flag)}`);
+    this.request.dontFragment = flag;
+  }
+
+  /** Whether {@link UdpSocket.setDontFragment} is on. */
+  getDontFragment(): boolean {
+    return this.request.dontFragment;
   }
 
   /** TTL / hop limit of unicast datagrams, 1..255. */
