@@ -337,3 +337,68 @@ describe('FibSet against a linear scan', () => {
     );
   });
 });
+
+describe('hostile route input', () => {
+  // Mostly valid routes with a hostile value in some fields: add() either applies the route or
+  // throws a RouteError naming a field, and a throw leaves the tables exactly as they were.
+  const anyAddress = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map((v) => new Ipv4Address(v >>> 0) as unknown),
+    fc.tuple(fc.integer(), fc.integer(), fc.integer(), fc.integer()).map(([a, b, c, d]) => Ipv6Address.fromWords(a >>> 0, b >>> 0, c >>> 0, d >>> 0) as unknown),
+  );
+  const hostile = fc.oneof(fc.anything(), anyAddress, fc.integer({ min: -2, max: 200 }), fc.double(), fc.constantFrom(Number.NaN, Infinity, -0, 2 ** 31, '1', null));
+  /** A valid value seven times in eight, else anything. */
+  const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 7 }, { arbitrary: hostile as fc.Arbitrary<unknown>, weight: 1 });
+  /** Null (keep the valid value) nine times in ten. */
+  const rarely = (a: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: a, weight: 1 });
+  const validPrefix = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 })).map(([a, len]) => ({
+    prefix: new Ipv4Address(len === 0 ? 0 : (a & (-1 << (32 - len))) >>> 0),
+    prefixLength: len,
+  }));
+  const spec = fc
+    .record({
+      p: validPrefix,
+      prefix: rarely(hostile),
+      prefixLength: rarely(hostile),
+      gateway: fc.option(field(fc.integer({ min: 1, max: 0xfffffffe }).map((v) => new Ipv4Address(v))), { freq: 2 }),
+      ifindex: field(fc.integer({ min: 1, max: 3 })),
+      flags: fc.option(field(fc.constantFrom(RouteFlags.STATIC, RouteFlags.BLACKHOLE, RouteFlags.REJECT, 0)), { freq: 2 }),
+      metric: fc.option(field(fc.integer({ min: 0, max: 100 })), { freq: 2 }),
+      mtu: fc.option(field(fc.integer({ min: 68, max: 9000 })), { freq: 2 }),
+      source: fc.option(field(fc.constantFrom('static', 'bgp', 'ospf')), { freq: 2 }),
+      multipath: fc.option(field(fc.array(fc.record({ gateway: field(fc.integer({ min: 1, max: 0xfffffffe }).map((v) => new Ipv4Address(v))), ifindex: field(fc.integer({ min: 1, max: 3 })) }), { maxLength: 3 })), { freq: 3 }),
+    })
+    .map(({ p, prefix, prefixLength, ...rest }) => {
+      const out: Record<string, unknown> = { prefix: prefix ?? p.prefix, prefixLength: prefixLength ?? p.prefixLength };
+      for (const [k, v] of Object.entries(rest)) if (v !== null) out[k] = v;
+      return out;
+    });
+
+  it('applies a route or throws a RouteError that leaves the tables unchanged', () => {
+    let applied = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(spec, { maxLength: 20 }), fc.oneof({ arbitrary: fc.constantFrom(0, 1), weight: 5 }, { arbitrary: fc.constant(2), weight: 1 }), (specs, fib) => {
+        const t = createRouteTables({ fibs: 2 });
+        t.add(0, { ...pfx('10.0.0.0/8'), ifindex: 1 });
+        const snapshot = () => JSON.stringify([t.list(0, 'ipv4'), t.list(0, 'ipv6'), t.list(1, 'ipv4'), t.list(1, 'ipv6')]);
+        for (const s of specs) {
+          const before = snapshot();
+          try {
+            t.add(fib, s as never);
+            applied++;
+          } catch (e) {
+            expect(e).toBeInstanceOf(RouteError);
+            expect(typeof (e as RouteError).field).toBe('string');
+            expect(snapshot()).toBe(before);
+            refused++;
+          }
+        }
+        // Lookups still answer from whatever was applied.
+        expect(t.lookup4(0, v4('10.1.2.3'))).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 120 },
+    );
+    // Both outcomes happened often, so every check was reached.
+    expect(Math.min(applied, refused)).toBeGreaterThan(50);
+  });
+});
