@@ -5,6 +5,7 @@ import {
   isIpv4Multicast,
   pseudoHeaderSum4,
   requestFib,
+  routingFib,
   type AllocateResult,
   type DemuxTable,
   type Disposer,
@@ -84,7 +85,7 @@ export class Ipv4Protocol implements NetworkProtocol {
   pathMtu(destination: IpAddress, ifindex = 0, fib?: number): number {
     if (destination.family !== 'ipv4') return 0;
     const dst = destination.value;
-    const table = fib ?? (ifindex !== 0 ? (this.stack.interfaces.byIndexFast(ifindex)?.fib ?? 0) : 0);
+    const table = routingFib(this.stack.interfaces, fib, ifindex);
     const rr = this.scratch;
     // The address-only flow hash of `allocate4` with no source, so both see the same ECMP member.
     if (this.resolver.resolve(table, dst, ifindex, this.resolver.flowHash(0, dst, 0, 0), rr) !== null) return 0;

@@ -3,6 +3,7 @@ import {
   type Ipv6Address,
   pseudoHeaderSum6,
   requestFib,
+  routingFib,
   type AllocateResult,
   type DemuxTable,
   type Disposer,
@@ -104,7 +105,7 @@ export class Ipv6Protocol implements NetworkProtocol {
   pathMtu(destination: IpAddress, ifindex = 0, fib?: number): number {
     if (destination.family !== 'ipv6') return 0;
     const dst = destination.bytes as Uint8Array;
-    const table = fib ?? (ifindex !== 0 ? (this.stack.interfaces.byIndexFast(ifindex)?.fib ?? 0) : 0);
+    const table = routingFib(this.stack.interfaces, fib, ifindex);
     const rr = this.scratch;
     // The address-only flow hash of `allocate6` with no source, so both see the same ECMP member.
     const flow = this.resolver.flowHash(null, 0, dst, 0, 0, 0, 0);
