@@ -24,6 +24,49 @@ export const none = (): number => 0;
 export const perPair = (f: number): number => f / 2;
 export const perTriple = (f: number): number => f / 3;
 
+/**
+ * The reassembly bounds, the same for both families (one ReassemblyStore in core): fragments of
+ * one datagram for ever, first fragments of 3000 datagrams, 500 far fragments, 1.4 MB of
+ * fragments. `family` names the counters, `prefix` the scapy cases (`frag` / `frag6`).
+ */
+export function reassemblyBoundCases(family: 'ipv4' | 'ipv6', prefix: string): HostileCase[] {
+  const c = (name: string): string => `${family}.${name}`;
+  return [
+    {
+      // one datagram, fragments for ever: 64 kept, the 65th discards it, the rest are late
+      name: `${prefix}_endless_one`,
+      repeat: 300,
+      wait: c('reass.late-fragment'),
+      exact: { [c('in.fragments')]: all, [c('reass.too-many-fragments')]: () => 1, [c('reass.late-fragment')]: (f) => f - 65 },
+    },
+    {
+      // first fragments of 3000 datagrams never completed: at most 64 held, the oldest evicted
+      name: `${prefix}_endless_many`,
+      repeat: 3000,
+      wait: c('in.fragments'),
+      exact: { [c('in.fragments')]: all, [c('reass.ok')]: none },
+      check: (d, f) => expect(d(c('reass.evicted'))).toBeGreaterThanOrEqual(f - 64),
+    },
+    {
+      // 500 datagrams with one fragment near 64 KB each: storage is counted by bytes held, so they
+      // never reach the 1 MiB bound; the 64-datagram bound evicts them
+      name: `${prefix}_far`,
+      repeat: 500,
+      wait: c('in.fragments'),
+      exact: { [c('in.fragments')]: all, [c('reass.ok')]: none, [c('reass.memory')]: none },
+      check: (d, f) => expect(d(c('reass.evicted'))).toBeGreaterThanOrEqual(f - 64),
+    },
+    {
+      // 50 datagrams holding 28 KB each (1.4 MB): the 1 MiB bound holds, oldest discarded first
+      name: `${prefix}_memory`,
+      repeat: 1000,
+      wait: c('in.fragments'),
+      exact: { [c('in.fragments')]: all, [c('reass.ok')]: none },
+      check: (d) => expect(d(c('reass.memory'))).toBeGreaterThan(0),
+    },
+  ];
+}
+
 /** Sum of the counters starting with `prefix`, except those named. */
 export function sumCounters(m: Map<string, number>, prefix: string, except: readonly string[] = []): number {
   let s = 0;

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Capture, HostileSender, HostProcess, interopGate, Netns, scratchDir, tsharkCheck, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
-import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
+import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase, reassemblyBoundCases } from '../../../../tools/testbed/src/hostile-cases.js';
 
 const gate = await interopGate();
 
@@ -94,38 +94,7 @@ const CASES: HostileCase[] = [
   },
   dropIn('frag_bad_size', 'ipv4.reass.inconsistent'),
   dropIn('frag_too_long', 'ipv4.reass.too-long'),
-  {
-    // one datagram, fragments for ever: 64 kept, the 65th discards it, the rest are late
-    name: 'frag_endless_one',
-    repeat: 300,
-    wait: 'ipv4.reass.late-fragment',
-    exact: { 'ipv4.in.fragments': all, 'ipv4.reass.too-many-fragments': () => 1, 'ipv4.reass.late-fragment': (f) => f - 65 },
-  },
-  {
-    // first fragments of 3000 datagrams never completed: at most 64 held, the oldest evicted
-    name: 'frag_endless_many',
-    repeat: 3000,
-    wait: 'ipv4.in.fragments',
-    exact: { 'ipv4.in.fragments': all, 'ipv4.reass.ok': none },
-    check: (d, f) => expect(d('ipv4.reass.evicted')).toBeGreaterThanOrEqual(f - 64),
-  },
-  {
-    // 500 datagrams with one fragment near 64 KB each: storage is counted by bytes held, so they
-    // never reach the 1 MiB bound; the 64-datagram bound evicts them
-    name: 'frag_far',
-    repeat: 500,
-    wait: 'ipv4.in.fragments',
-    exact: { 'ipv4.in.fragments': all, 'ipv4.reass.ok': none, 'ipv4.reass.memory': none },
-    check: (d, f) => expect(d('ipv4.reass.evicted')).toBeGreaterThanOrEqual(f - 64),
-  },
-  {
-    // 50 datagrams holding 28 KB each (1.4 MB): the 1 MiB bound holds, oldest discarded first
-    name: 'frag_memory',
-    repeat: 1000,
-    wait: 'ipv4.in.fragments',
-    exact: { 'ipv4.in.fragments': all, 'ipv4.reass.ok': none },
-    check: (d) => expect(d('ipv4.reass.memory')).toBeGreaterThan(0),
-  },
+  ...reassemblyBoundCases('ipv4', 'frag'),
   // ARP
   dropIn('arp_hln_0', 'arp.in.bad-address-length'),
   dropIn('arp_pln_0', 'arp.in.bad-address-length'),

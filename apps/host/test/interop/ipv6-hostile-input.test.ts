@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Capture, HostileSender, HostProcess, interopGate, Netns, pollUntil, scratchDir, tsharkCheck, teardownInterop } from '../../../../tools/testbed/src/testbed.js';
-import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase } from '../../../../tools/testbed/src/hostile-cases.js';
+import { all, none, perPair, perTriple, linuxTx, rxPackets, runHostileCase, sumCounters, type HostileCase, reassemblyBoundCases } from '../../../../tools/testbed/src/hostile-cases.js';
 import { INTEROP6_TOOLS } from '../../../../tools/testbed/src/ipv6.js';
 
 const gate = await interopGate(INTEROP6_TOOLS);
@@ -103,38 +103,7 @@ const CASES: HostileCase[] = [
     exact: { 'ipv6.in.incomplete-chain': perPair, 'ipv6.reass.ok': none, 'icmp6.out.echo-reply': none },
     check: (d, f) => expect(d('icmp6.out.parameter-problem') + d('icmp6.out.rate-limited')).toBe(f / 2),
   },
-  {
-    // one packet, fragments for ever: 64 kept, the 65th discards it, the rest are late
-    name: 'frag6_endless_one',
-    repeat: 300,
-    wait: 'ipv6.reass.late-fragment',
-    exact: { 'ipv6.in.fragments': all, 'ipv6.reass.too-many-fragments': () => 1, 'ipv6.reass.late-fragment': (f) => f - 65 },
-  },
-  {
-    // first fragments of 3000 packets never completed: at most 64 held, the oldest evicted
-    name: 'frag6_endless_many',
-    repeat: 3000,
-    wait: 'ipv6.in.fragments',
-    exact: { 'ipv6.in.fragments': all, 'ipv6.reass.ok': none },
-    check: (d, f) => expect(d('ipv6.reass.evicted')).toBeGreaterThanOrEqual(f - 64),
-  },
-  {
-    // 500 packets with one fragment near 64 KB each: storage is counted by bytes held, so they
-    // never reach the 1 MiB bound; the 64-packet bound evicts them
-    name: 'frag6_far',
-    repeat: 500,
-    wait: 'ipv6.in.fragments',
-    exact: { 'ipv6.in.fragments': all, 'ipv6.reass.ok': none, 'ipv6.reass.memory': none },
-    check: (d, f) => expect(d('ipv6.reass.evicted')).toBeGreaterThanOrEqual(f - 64),
-  },
-  {
-    // 50 packets holding 28 KB each (1.4 MB): the 1 MiB bound holds, oldest discarded first
-    name: 'frag6_memory',
-    repeat: 1000,
-    wait: 'ipv6.in.fragments',
-    exact: { 'ipv6.in.fragments': all, 'ipv6.reass.ok': none },
-    check: (d) => expect(d('ipv6.reass.memory')).toBeGreaterThan(0),
-  },
+  ...reassemblyBoundCases('ipv6', 'frag6'),
   // ICMPv6 and UDP
   dropIn('icmp6_bad_checksum', 'icmp6.in.bad-checksum', ['icmp6.out.echo-reply']),
   dropIn('icmp6_truncated', 'icmp6.in.truncated'),
