@@ -153,8 +153,8 @@ export class Ipv6Output {
     const rr = this.route;
     // The ECMP member by the flow (label and addresses; RFC 6438 §3), before fragmenting: every
     // fragment of the packet and every packet of the flow leave the same way, and a router that
-    // hashes the label keeps them together too.
-    const flow = this.resolver.flowHash(b.src, 0, b.dst, 0, label, protocol, flowPorts(protocol, d, b.start, payload));
+    // hashes the label keeps them together too. (Ports count only when the label is 0.)
+    const flow = this.resolver.flowHash(b.src, 0, b.dst, 0, label, protocol, label !== 0 ? 0 : flowPorts(protocol, d, b.start, payload));
     const err = this.resolver.resolve(b.fib, b.dst, 0, ifindex, flow, rr);
     if (err !== null) {
       this.counters.out['no-route'].inc();
